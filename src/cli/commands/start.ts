@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import { loadConfig } from "../../config/env.js";
+import { buildApp } from "../../http/app.js";
+import { createWorker } from "../../jobs/create-worker.js";
+import type { Worker } from "../../jobs/worker.js";
+import { createLogger } from "../../logger.js";
+import { openRuntime } from "../../runtime.js";
+import { ensureDemoAccount } from "../../services/demo.service.js";
+import { onShutdown } from "../shutdown.js";
+
+export function registerStart(program: Command): void {
+  program
+    .command("start")
+    .description("run the API, the web pages and a worker in one process")
+    .option("--no-worker", "serve HTTP only (run `hirevault worker` processes separately)")
+    .action(async (opts: { worker: boolean }) => {
+      const config = loadConfig();
+      const logger = createLogger({ level: config.logLevel });
+      const rt = await openRuntime(config, logger);
+      const demo = await ensureDemoAccount(rt);
+      const app = await buildApp({
+        db: rt.database.db,
+        dialect: rt.database.dialect,
+        blobs: rt.blobs,
+        config,
+        logger,
+      });
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === "object" && address ? address.port : config.port;
+      const url =
+        config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+      let worker: Worker | undefined;
+      if (opts.worker) {
+        worker = createWorker(rt);
+        worker.start();
+      }
+      const lines = [
+        "",
+        `Hirevault is running at ${url}`,
+        `  API:       ${url}/api/v1/  (OpenAPI: ${url}/api/v1/openapi.json)`,
+        `  Database:  ${rt.database.location}`,
+        `  Files:     ${config.s3 ? `s3://${config.s3.bucket}` : `${config.dataDir}/blobs`}`,
+      ];
+      if (demo?.token) {
+        lines.push(
+          `  Demo account "${demo.accountName}" seeded. Admin API token (shown this once, keep it):`,
+          `    ${demo.token}`,
+          `  Try: curl -H "Authorization: Bearer ${demo.token}" ${url}/api/v1/persons?limit=5`,
+        );
+      } else {
+        lines.push("  New API token: npx hirevault token create --account demo --role admin");
+      }
+      process.stdout.write(`${lines.join("\n")}\n\n`);
+      onShutdown(async () => {
+        await app.close(); // stops accepting, lets in-flight requests finish
+        await worker?.stop();
+        await rt.close();
+      }, logger);
+    });
+}

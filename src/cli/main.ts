@@ -1,0 +1,52 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/env.js";
+import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
+import { registerMigrate } from "./commands/migrate.js";
+import { registerSeed } from "./commands/seed.js";
+import { registerStart } from "./commands/start.js";
+import { registerToken } from "./commands/token.js";
+import { registerWorker } from "./commands/worker.js";
+
+/** Exit codes of SPEC §8. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command("hirevault")
+    .description("Hirevault: a system of record for recruiting data that never holds it hostage")
+    .showHelpAfterError()
+    .exitOverride();
+  registerStart(program);
+  registerWorker(program);
+  registerMigrate(program);
+  registerSeed(program);
+  registerToken(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit "successfully" through the same path.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (
+      err instanceof ConfigError ||
+      err instanceof ValidationError ||
+      err instanceof NotFoundError ||
+      err instanceof ConflictError
+    ) {
+      process.stderr.write(`hirevault: ${err.message}\n`);
+      return EXIT.failure;
+    }
+    process.stderr.write(`hirevault: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.failure;
+  }
+}
+
+const code = await main(process.argv);
+// Long-running commands (start, worker) keep the event loop alive and exit via their signals.
+if (code !== EXIT.ok) process.exit(code);
+else process.exitCode = 0;

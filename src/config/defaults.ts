@@ -1,0 +1,12 @@
+/** Defaults of SPEC §9 and of the limits this product documents in README.md. */
+export const DEFAULTS = {
+  port: 3000,
+  dataDir: "./data",
+  s3Region: "us-east-1",
+  /** Largest accepted upload (CVs, documents). 25 MiB, like most ATS vendors' limit. */
+  maxUploadBytes: 25 * 1024 * 1024,
+  /** Requests per token (or per IP without one) per window. */
+  rateLimitMax: 600,
+  rateLimitWindowMs: 60_000,
+  logLevel: "info",
+} as const;

@@ -1,0 +1,86 @@
+import path from "node:path";
+import { z } from "zod";
+import { DEFAULTS } from "./defaults.js";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
+  HOST: z.string().default("127.0.0.1"),
+  HIREVAULT_DATA_DIR: z.string().default(DEFAULTS.dataDir),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: "must start with postgres:// or postgresql:// (unset it to use the embedded SQLite file)",
+  }),
+  S3_BUCKET: optionalString,
+  S3_ENDPOINT: optionalString,
+  S3_REGION: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  SMTP_URL: optionalString,
+  HIREVAULT_SECRET: optionalString,
+  PUBLIC_URL: optionalString,
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default(DEFAULTS.logLevel),
+  HIREVAULT_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(DEFAULTS.maxUploadBytes),
+  HIREVAULT_RATE_LIMIT: z.coerce.number().int().positive().default(DEFAULTS.rateLimitMax),
+  HIREVAULT_DEMO: z.enum(["true", "false"]).default("true"),
+});
+
+/** The parsed configuration; read once at start-up and passed down (never read env elsewhere). */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  s3:
+    | { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string }
+    | undefined;
+  smtpUrl: string | undefined;
+  secret: string | undefined;
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  maxUploadBytes: number;
+  rateLimitMax: number;
+  /** Seed the demo account when `start` finds no account at all. */
+  demo: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment (SPEC §9); throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.HIREVAULT_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION ?? DEFAULTS.s3Region,
+          ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+          ...(e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID } : {}),
+          ...(e.S3_SECRET_ACCESS_KEY ? { secretAccessKey: e.S3_SECRET_ACCESS_KEY } : {}),
+        }
+      : undefined,
+    smtpUrl: e.SMTP_URL,
+    secret: e.HIREVAULT_SECRET,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    maxUploadBytes: e.HIREVAULT_MAX_UPLOAD_BYTES,
+    rateLimitMax: e.HIREVAULT_RATE_LIMIT,
+    demo: e.HIREVAULT_DEMO === "true",
+  };
+}

@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import Cursor from "pg-cursor";
+import { type DialectName, SqliteBooleanPlugin } from "./dialect.js";
+import type { DB } from "./schema/index.js";
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly dialect: DialectName;
+  /** Human-readable location, without credentials (for logs). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
+  databaseUrl?: string | undefined;
+  sqlitePath?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+// PostgreSQL returns timestamps as Date, dates as Date and bigint as string by default; make them
+// the same values SQLite gives (ISO 8601 text, 'YYYY-MM-DD', number). bigint columns hold cents
+// and byte sizes, far below 2^53.
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    // "2026-11-24 09:00:00.123+00" → "2026-11-24T09:00:00.123Z"
+    if (oid === 1184)
+      return (v: string) => new Date(v.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).toISOString();
+    if (oid === 1082) return (v: string) => v;
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+/** Opens the database chosen by configuration (SPEC §9): SQLite by default, PostgreSQL by URL. */
+export function createDatabase(opts: DatabaseOptions): Database {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      types: pgTypes,
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+    const url = new URL(opts.databaseUrl);
+    return {
+      db,
+      dialect: "postgres",
+      location: `postgres://${url.host}${url.pathname}`,
+      close: () => db.destroy(),
+    };
+  }
+  const file = opts.sqlitePath ?? ":memory:";
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const sqlite = new SQLite(file);
+  // WAL lets exports read one consistent snapshot while the API keeps writing; a busy timeout
+  // makes concurrent writers (API + worker processes) wait instead of failing at once.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 10000");
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new SqliteBooleanPlugin()],
+  });
+  return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+}

@@ -1,0 +1,115 @@
+/**
+ * The ONLY place where SQLite and PostgreSQL differ (Ghost's sql-helpers, Kysely's dialect
+ * folders). Business code never asks which database it runs on; it calls these helpers.
+ */
+import {
+  type KyselyPlugin,
+  OperationNodeTransformer,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type PrimitiveValueListNode,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type UnknownRow,
+  type ValueNode,
+} from "kysely";
+import type { ColumnType } from "./schema/index.js";
+import { TABLES } from "./schema/index.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+/** Storage type of a logical column type (used by migrations only). */
+export function columnDataType(dialect: DialectName, type: ColumnType) {
+  const pg = dialect === "postgres";
+  switch (type) {
+    case "id":
+    case "text":
+    case "json": // JSON is kept verbatim as text so exports reproduce exactly what was stored.
+      return sql`text`;
+    case "integer":
+      return sql`integer`;
+    case "bigint":
+      return pg ? sql`bigint` : sql`integer`;
+    case "number":
+      return pg ? sql`double precision` : sql`real`;
+    case "boolean":
+      return pg ? sql`boolean` : sql`integer`;
+    case "timestamp":
+      // SQLite keeps ISO 8601 UTC text ("2026-11-24T09:00:00.000Z"), which sorts correctly as text.
+      return pg ? sql`timestamptz(3)` : sql`text`;
+    case "date":
+      return pg ? sql`date` : sql`text`;
+  }
+}
+
+/** Every boolean column name of the catalog, so SQLite's 0/1 can be read back as booleans. */
+const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(
+  Object.values(TABLES).flatMap((t) =>
+    Object.entries(t.columns)
+      .filter(([, c]) => c.type === "boolean")
+      .map(([name]) => name),
+  ),
+);
+
+class BooleanToInteger extends OperationNodeTransformer {
+  protected override transformValue(node: ValueNode): ValueNode {
+    return typeof node.value === "boolean" ? { ...node, value: node.value ? 1 : 0 } : node;
+  }
+  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
+    return { ...node, values: node.values.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v)) };
+  }
+}
+
+/**
+ * better-sqlite3 cannot bind JavaScript booleans and returns 0/1: this plugin writes booleans
+ * as 1/0 and reads catalog boolean columns back as booleans, so rows look the same on both
+ * databases. (A catalog test forbids a boolean column name being reused with another type.)
+ */
+export class SqliteBooleanPlugin implements KyselyPlugin {
+  readonly #transformer = new BooleanToInteger();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return this.#transformer.transformNode(args.node);
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    for (const row of args.result.rows) convertBooleans(row);
+    return args.result;
+  }
+}
+
+/** Converts 0/1 of boolean columns in place; also used on rows streamed by `.stream()`. */
+export function convertBooleans(row: UnknownRow): UnknownRow {
+  for (const key in row) {
+    if (BOOLEAN_COLUMNS.has(key)) {
+      const v = row[key];
+      if (v === 0 || v === 1) row[key] = v === 1;
+    }
+  }
+  return row;
+}
+
+/** Whether an error is a unique-constraint violation (SQLITE_CONSTRAINT_UNIQUE / 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return (
+    e?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+    e?.code === "23505"
+  );
+}
+
+/** Whether an error is a foreign-key violation (SQLITE_CONSTRAINT_FOREIGNKEY / 23503). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === "SQLITE_CONSTRAINT_FOREIGNKEY" || e?.code === "23503";
+}
+
+/** SQLite's host-parameter limit is 32,766; stay well below it for multi-row inserts. */
+export const MAX_BIND_PARAMETERS = 30_000;
+
+/** Case-insensitive "contains" for search filters (`ILIKE` on PostgreSQL, `LIKE` on SQLite). */
+export function likeOperator(dialect: DialectName): "ilike" | "like" {
+  return dialect === "postgres" ? "ilike" : "like";
+}

@@ -1,0 +1,29 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { DialectName } from "../dialect.js";
+import type { DB } from "../schema/index.js";
+import { createCoreSchema } from "./2026-11-24-0900-create-core-schema.js";
+
+/** Migrations in name order (`YYYY-MM-DD-HHMM-verb-noun`); each takes the dialect it runs on. */
+const MIGRATIONS: Record<string, (dialect: DialectName) => Migration> = {
+  "2026-11-24-0900-create-core-schema": createCoreSchema,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, make]) => [name, make(this.dialect)]));
+  }
+}
+
+/** Brings the schema to the latest version; safe to run from several processes at once. */
+export async function migrateToLatest(db: Kysely<DB>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`migration ${failed ?? "?"} failed: ${(error as Error).message ?? String(error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,37 @@
+import pino, { type Logger } from "pino";
+
+/**
+ * Paths pino blanks out wherever they appear in a log record. Tokens, passwords, secrets and
+ * signed links never reach a log (OWASP Logging Cheat Sheet; RELIABILITY 2.10).
+ */
+export const REDACT_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
+  "token",
+  "*.token",
+  "password",
+  "*.password",
+  "secret",
+  "*.secret",
+  "secretAccessKey",
+  "*.secretAccessKey",
+];
+
+/** The process logger: JSON lines on stdout (stderr for CLI commands whose stdout is data). */
+export function createLogger(opts: {
+  level: string;
+  destination?: "stdout" | "stderr";
+  name?: string;
+}): Logger {
+  return pino(
+    {
+      name: opts.name ?? "hirevault",
+      level: opts.level,
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    },
+    pino.destination(opts.destination === "stderr" ? 2 : 1),
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,249 @@
+import crypto from "node:crypto";
+import type { Kysely } from "kysely";
+import type { DB } from "../db/schema/index.js";
+import { ROLES } from "../db/schema/index.js";
+import { type Clock, systemClock } from "../domain/clock.js";
+import { NotFoundError, ValidationError } from "../domain/errors.js";
+import { isUuid, uuidv7 } from "../domain/ids.js";
+import { hasRole, type Role } from "../domain/roles.js";
+import { recordAudit } from "../repositories/audit-log.repository.js";
+import type { WriteContext } from "./write-context.js";
+
+/** Every token starts with this, so secret scanners (and people) recognise a leaked one. */
+export const TOKEN_PREFIX = "hv_";
+/** Characters of the token kept in clear (`token_prefix`) to tell tokens apart in lists. */
+const SHOWN_CHARS = 10;
+/** `last_used_at` is written at most this often per token, so reads do not turn into writes. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** An API token row as it may be shown: everything but the hash. */
+export interface ApiTokenRow {
+  id: string;
+  account_id: string;
+  user_id: string | null;
+  name: string;
+  role: Role;
+  token_prefix: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What a valid token grants. */
+export interface TokenAuth {
+  accountId: string;
+  tokenId: string;
+  /** The token's role, lowered to its user's current role when the token belongs to a user. */
+  role: Role;
+  userId: string | null;
+}
+
+export interface CreateTokenInput {
+  name: string;
+  role: Role;
+  userId?: string | null | undefined;
+  /** ISO 8601 date-time in the future; omitted means no expiry. */
+  expiresAt?: string | null | undefined;
+}
+
+/** SHA-256 hex of a token: what is stored and looked up. */
+export function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/**
+ * Bearer API tokens scoped to one account (SPEC §6). A token is `hv_` + 32 random bytes in
+ * base64url, shown once; only its SHA-256 is stored. 256 random bits cannot be guessed or
+ * brute-forced offline, so a fast hash is enough (GitHub and Stripe do the same); a slow
+ * password hash would only make every API request slower.
+ */
+export class ApiTokenService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /**
+   * Creates a token and returns it in clear, the only time it is ever available.
+   * `audit` records who did it (the CLI passes none and logs the action itself).
+   */
+  async create(
+    accountId: string,
+    input: CreateTokenInput,
+    audit?: WriteContext,
+  ): Promise<{ token: string; row: ApiTokenRow }> {
+    const name = typeof input.name === "string" ? input.name.trim() : "";
+    if (!name || name.length > 200) throw ValidationError.field("name", "must be 1 to 200 characters");
+    if (!(ROLES as readonly string[]).includes(input.role)) {
+      throw ValidationError.field("role", `must be one of: ${ROLES.join(", ")}`);
+    }
+    const now = this.clock.now();
+    const expiresAt = this.checkExpiry(input.expiresAt, now);
+    const userId = input.userId ?? null;
+    if (userId !== null) await this.checkUser(accountId, userId);
+    const token = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
+    const at = now.toISOString();
+    const row: ApiTokenRow = {
+      id: uuidv7(now.getTime()),
+      account_id: accountId,
+      user_id: userId,
+      name,
+      role: input.role,
+      token_prefix: token.slice(0, SHOWN_CHARS),
+      last_used_at: null,
+      expires_at: expiresAt,
+      revoked_at: null,
+      created_at: at,
+      updated_at: at,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("api_tokens")
+        .values({ ...row, token_hash: hashToken(token) })
+        .execute();
+      if (audit) {
+        await recordAudit(
+          trx,
+          audit,
+          {
+            action: "api_token.created",
+            entityType: "api_token",
+            entityId: row.id,
+            changes: { name, role: row.role, user_id: userId, expires_at: expiresAt },
+          },
+          at,
+        );
+      }
+    });
+    return { token, row };
+  }
+
+  /**
+   * Resolves a presented token, or `null` when it is unknown, revoked or expired, or its user is
+   * disabled. Every input costs the same: one hash and one indexed lookup, whatever its shape,
+   * so response times do not tell a malformed token from a revoked one.
+   */
+  async verify(token: string): Promise<TokenAuth | null> {
+    const hash = hashToken(typeof token === "string" ? token : "");
+    const found = await this.db
+      .selectFrom("api_tokens as t")
+      .leftJoin("users as u", (j) =>
+        j.onRef("u.id", "=", "t.user_id").onRef("u.account_id", "=", "t.account_id"),
+      )
+      .select([
+        "t.id",
+        "t.account_id",
+        "t.role",
+        "t.user_id",
+        "t.expires_at",
+        "t.revoked_at",
+        "t.last_used_at",
+        "u.role as user_role",
+        "u.status as user_status",
+      ])
+      .where("t.token_hash", "=", hash)
+      .executeTakeFirst();
+    if (!found || found.revoked_at !== null) return null;
+    const now = this.clock.now();
+    if (found.expires_at !== null && Date.parse(found.expires_at) <= now.getTime()) return null;
+    let role = found.role as Role;
+    if (found.user_id !== null) {
+      // A token never outlives or outranks the person it was issued to.
+      if (!found.user_role || found.user_status === "disabled") return null;
+      const userRole = found.user_role as Role;
+      if (!hasRole(userRole, role)) role = userRole;
+    }
+    await this.touch(found.id, found.last_used_at, now);
+    return { accountId: found.account_id, tokenId: found.id, role, userId: found.user_id };
+  }
+
+  /** The token row (without its hash). @throws {NotFoundError} when not in this account. */
+  async get(accountId: string, id: string): Promise<ApiTokenRow> {
+    if (!isUuid(id)) throw new NotFoundError("api_token", id);
+    const row = await this.db
+      .selectFrom("api_tokens")
+      .select([
+        "id",
+        "account_id",
+        "user_id",
+        "name",
+        "role",
+        "token_prefix",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "created_at",
+        "updated_at",
+      ])
+      .where("account_id", "=", accountId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError("api_token", id);
+    return row as ApiTokenRow;
+  }
+
+  /**
+   * Revokes a token of the account; revoking twice is a no-op.
+   * @throws {NotFoundError} for an unknown id or one of another account (no existence leak).
+   */
+  async revoke(accountId: string, id: string, audit?: WriteContext): Promise<void> {
+    const row = await this.get(accountId, id);
+    if (row.revoked_at !== null) return;
+    const at = this.clock.now().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("api_tokens")
+        .set({ revoked_at: at, updated_at: at })
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .execute();
+      if (audit) {
+        await recordAudit(
+          trx,
+          audit,
+          { action: "api_token.revoked", entityType: "api_token", entityId: id },
+          at,
+        );
+      }
+    });
+  }
+
+  private checkExpiry(raw: string | null | undefined, now: Date): string | null {
+    if (raw === undefined || raw === null) return null;
+    const ms = typeof raw === "string" ? Date.parse(raw) : Number.NaN;
+    if (Number.isNaN(ms)) throw ValidationError.field("expires_at", "must be an ISO 8601 date-time");
+    if (ms <= now.getTime()) throw ValidationError.field("expires_at", "must be in the future");
+    return new Date(ms).toISOString();
+  }
+
+  private async checkUser(accountId: string, userId: string): Promise<void> {
+    const user = isUuid(userId)
+      ? await this.db
+          .selectFrom("users")
+          .select("id")
+          .where("account_id", "=", accountId)
+          .where("id", "=", userId)
+          .executeTakeFirst()
+      : undefined;
+    if (!user) throw ValidationError.field("user_id", "no user with this id in this account");
+  }
+
+  /**
+   * Records use at most once a minute. `updated_at` is left alone on purpose: it drives
+   * `updated_since` sync, and a token being used is not a change of the token.
+   */
+  private async touch(id: string, lastUsedAt: string | null, now: Date): Promise<void> {
+    if (lastUsedAt !== null && now.getTime() - Date.parse(lastUsedAt) < LAST_USED_RESOLUTION_MS) return;
+    const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+    await this.db
+      .updateTable("api_tokens")
+      .set({ last_used_at: now.toISOString() })
+      .where("id", "=", id)
+      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", cutoff)]))
+      .execute()
+      // Bookkeeping only: a busy database must not turn a valid request into an error.
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,34 @@
+import { ConflictError } from "../domain/errors.js";
+import type { Runtime } from "../runtime.js";
+import { seedDemoAccount } from "../seed/demo.js";
+import { ApiTokenService } from "./api-token.service.js";
+
+export interface DemoResult {
+  accountName: string;
+  /** Shown once, on the run that created it; only its hash is stored. */
+  token: string | null;
+}
+
+/**
+ * First run of `start` (SPEC: "a demo account seeded on first run"): when the database has no
+ * account at all, seed the demo account and mint an admin token to print. Later runs find the
+ * account and mint nothing: the token cannot be shown again, only replaced (`token create`).
+ */
+export async function ensureDemoAccount(rt: Runtime): Promise<DemoResult | null> {
+  if (!rt.config.demo) return null;
+  const any = await rt.database.db.selectFrom("accounts").select("id").limit(1).executeTakeFirst();
+  if (any) return null;
+  try {
+    const { accountId, adminUserId } = await seedDemoAccount({ db: rt.database.db, blobs: rt.blobs });
+    const { token } = await new ApiTokenService(rt.database.db).create(accountId, {
+      name: "demo (printed at first start)",
+      role: "admin",
+      userId: adminUserId,
+    });
+    return { accountName: "demo", token };
+  } catch (err) {
+    // Another process seeded it in the meantime (two `start`s on one empty PostgreSQL).
+    if (err instanceof ConflictError) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,74 @@
+import type { EntityRule } from "./rule.js";
+
+/** Invoices: paying one stamps `paid_at`; leaving `paid` clears it. */
+export const invoiceRule: EntityRule = {
+  async defaults() {
+    return { status: "pending" };
+  },
+  async beforeUpdate(tx, before, values) {
+    if (values.status === "paid" && before.status !== "paid" && values.paid_at === undefined)
+      values.paid_at = tx.now;
+    if (values.status !== undefined && values.status !== "paid" && before.status === "paid")
+      values.paid_at = null;
+  },
+};
+
+/** Tasks: completing stamps `completed_at`; the creator is recorded. */
+export const taskRule: EntityRule = {
+  async defaults(tx) {
+    return { status: "open", created_by_id: tx.ctx.actor.type === "user" ? tx.ctx.actor.id : null };
+  },
+  async beforeUpdate(tx, before, values) {
+    if (values.status === "done" && before.status !== "done") values.completed_at ??= tx.now;
+    if (values.status === "open" && before.status === "done") values.completed_at = null;
+  },
+};
+
+/** Client contacts: every status change is kept (SPEC §1 "status changes"). */
+export const clientContactRule: EntityRule = {
+  async defaults() {
+    return { status: "active" };
+  },
+  async afterCreate(tx, row) {
+    await addStatusChange(tx, String(row.id), null, row.status);
+  },
+  async afterUpdate(tx, before, after) {
+    if (before.status !== after.status)
+      await addStatusChange(tx, String(after.id), before.status, after.status);
+  },
+};
+
+async function addStatusChange(
+  tx: Parameters<NonNullable<EntityRule["afterCreate"]>>[0],
+  contactId: string,
+  from: unknown,
+  to: unknown,
+) {
+  await tx.repo.insert("client_contact_status_changes", {
+    id: tx.newId(),
+    account_id: tx.ctx.accountId,
+    client_contact_id: contactId,
+    from_status: from ?? null,
+    to_status: to,
+    actor_id: tx.ctx.actor.type === "user" ? tx.ctx.actor.id : null,
+    at: tx.now,
+    created_at: tx.now,
+    updated_at: tx.now,
+  });
+}
+
+/** Simple defaults for tables whose flags and states have an obvious starting value. */
+export const simpleDefaults: Record<string, EntityRule> = {
+  jobs: { defaults: async () => ({ state: "draft" }) },
+  work_history: { defaults: async () => ({ is_current: false }) },
+  custom_field_definitions: { defaults: async () => ({ position: 0 }) },
+  activities: {
+    defaults: async (tx) => ({
+      at: tx.now,
+      author_id: tx.ctx.actor.type === "user" ? tx.ctx.actor.id : null,
+    }),
+  },
+  assessments: {
+    defaults: async (tx) => ({ author_id: tx.ctx.actor.type === "user" ? tx.ctx.actor.id : null }),
+  },
+};

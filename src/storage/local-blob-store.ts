@@ -1,0 +1,226 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { discardBody, toReadable } from "./blob-body.js";
+import { assertValidKey, assertValidPrefix } from "./blob-key.js";
+import {
+  type BlobBody,
+  type BlobInfo,
+  BlobNotFoundError,
+  type BlobStore,
+  type ByteRange,
+  InvalidBlobKeyError,
+  type PutOptions,
+  RangeNotSatisfiableError,
+} from "./blob-store.js";
+import { assertValidRange, resolveRange } from "./byte-range.js";
+
+/** Folder under the root for in-flight writes; same filesystem as the blobs, so `rename` is atomic. */
+const TMP_DIR = ".tmp";
+// Blobs are CVs: only the service account may read them.
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+// Temp files this old can only be left over from a crash; younger ones may belong to a live put
+// in another process (server and worker share the data dir).
+const STALE_TMP_MS = 24 * 60 * 60 * 1000;
+
+const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | null)?.code;
+/** Errors meaning "no file at this path": missing, or a path segment is a file, or it is a folder. */
+const isMissing = (err: unknown): boolean => ["ENOENT", "ENOTDIR", "EISDIR"].includes(errCode(err) ?? "");
+
+/** Orders keys by their UTF-8 bytes, the order S3 lists in, so both stores list identically. */
+const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/**
+ * {@link BlobStore} on the local filesystem: the blob `a/b/c` is the file `<rootDir>/a/b/c`.
+ *
+ * Writes go to a uniquely named file in `<rootDir>/.tmp/`, are fsynced, then renamed into place, so
+ * readers and crashes only ever see complete blobs. Keys starting with `.tmp/` are reserved.
+ * Unlike S3, a key cannot also be a prefix of other keys (`a` and `a/b`): a path is a file or a folder.
+ */
+export class LocalBlobStore implements BlobStore {
+  readonly kind = "local" as const;
+  readonly #root: string;
+  readonly #tmpDir: string;
+  #ready: Promise<void> | undefined;
+
+  constructor(rootDir: string) {
+    this.#root = path.resolve(rootDir);
+    this.#tmpDir = path.join(this.#root, TMP_DIR);
+  }
+
+  async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<BlobInfo> {
+    let target: string;
+    try {
+      target = this.#pathOf(key);
+      await this.#ensureReady();
+    } catch (err) {
+      discardBody(body);
+      throw err;
+    }
+    const tmp = path.join(this.#tmpDir, `${randomUUID()}.part`);
+    try {
+      // `wx` never reuses an existing file; `flush` fsyncs before close so the rename below never
+      // publishes a file whose data is still only in the page cache.
+      const out = createWriteStream(tmp, { flags: "wx", mode: FILE_MODE, flush: true });
+      // pipeline settles only after both streams closed, so the temp file is complete (or closed).
+      await pipeline(toReadable(body), out, { signal: opts.signal });
+      const written = await stat(tmp);
+      await this.#moveIntoPlace(tmp, target);
+      return { key, size: written.size, lastModified: written.mtime };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    const file = this.#pathOf(key);
+    if (range) assertValidRange(range);
+    const handle = await open(file, "r").catch((err: unknown) => {
+      throw isMissing(err) ? new BlobNotFoundError(key, { cause: err }) : err;
+    });
+    try {
+      // fstat the open handle, not the path: the size we check is the size of what we stream.
+      const info = await handle.stat();
+      if (!info.isFile()) throw new BlobNotFoundError(key);
+      if (!range) return handle.createReadStream();
+      const span = resolveRange(range, info.size);
+      if (!span) throw new RangeNotSatisfiableError(key, range, info.size);
+      // The stream closes the handle when it ends or is destroyed (autoClose).
+      return handle.createReadStream(span);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async head(key: string): Promise<BlobInfo | null> {
+    try {
+      const info = await stat(this.#pathOf(key));
+      return info.isFile() ? { key, size: info.size, lastModified: info.mtime } : null;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.#pathOf(key);
+    try {
+      await unlink(file);
+    } catch (err) {
+      // EISDIR: the key names a folder of other blobs, which is not a blob, so nothing to delete.
+      if (isMissing(err)) return;
+      throw err;
+    }
+    await this.#pruneEmptyDirs(path.dirname(file));
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    assertValidPrefix(prefix);
+    // Start at the deepest folder the prefix names fully; the rest of it filters names there.
+    yield* this.#walk(prefix.slice(0, prefix.lastIndexOf("/") + 1), prefix);
+  }
+
+  /** Yields blobs under the folder `dirKey` (`""` or ending in `/`), one `readdir` at a time. */
+  async *#walk(dirKey: string, prefix: string): AsyncGenerator<BlobInfo> {
+    const dir = path.join(this.#root, ...dirKey.split("/"));
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    // A folder sorts as "name/" so that the depth-first walk yields keys in global byte order.
+    const children = entries
+      .filter((e) => !(dirKey === "" && e.name === TMP_DIR) && (e.isFile() || e.isDirectory()))
+      .map((e) => ({ key: `${dirKey}${e.name}${e.isDirectory() ? "/" : ""}`, isDir: e.isDirectory() }))
+      .filter((c) => c.key.startsWith(prefix))
+      .sort((a, b) => byUtf8(a.key, b.key));
+    for (const child of children) {
+      if (child.isDir) {
+        yield* this.#walk(child.key, prefix);
+        continue;
+      }
+      const info = await stat(path.join(this.#root, ...child.key.split("/"))).catch((err: unknown) => {
+        if (isMissing(err)) return null; // deleted since readdir
+        throw err;
+      });
+      if (info) yield { key: child.key, size: info.size, lastModified: info.mtime };
+    }
+  }
+
+  #pathOf(key: string): string {
+    assertValidKey(key);
+    if (key === TMP_DIR || key.startsWith(`${TMP_DIR}/`)) {
+      throw new InvalidBlobKeyError(key, `keys under "${TMP_DIR}/" are reserved by the local store`);
+    }
+    return path.join(this.#root, ...key.split("/"));
+  }
+
+  #ensureReady(): Promise<void> {
+    this.#ready ??= (async () => {
+      await mkdir(this.#tmpDir, { recursive: true, mode: DIR_MODE });
+      await this.#sweepStaleTemps();
+    })().catch((err: unknown) => {
+      this.#ready = undefined; // let the next put retry, e.g. after the disk was remounted
+      throw err;
+    });
+    return this.#ready;
+  }
+
+  /** Removes temp files left by a crashed process; best effort, never fails a put. */
+  async #sweepStaleTemps(): Promise<void> {
+    const cutoff = Date.now() - STALE_TMP_MS;
+    for (const name of await readdir(this.#tmpDir).catch(() => [])) {
+      const file = path.join(this.#tmpDir, name);
+      const info = await stat(file).catch(() => null);
+      if (info && info.mtimeMs < cutoff) await rm(file, { force: true }).catch(() => {});
+    }
+  }
+
+  async #moveIntoPlace(tmp: string, target: string): Promise<void> {
+    const dir = path.dirname(target);
+    // A concurrent delete may prune the freshly made folder before the rename: recreate and retry.
+    for (let attempt = 1; ; attempt++) {
+      await mkdir(dir, { recursive: true, mode: DIR_MODE });
+      try {
+        await rename(tmp, target);
+        break;
+      } catch (err) {
+        if (errCode(err) !== "ENOENT" || attempt >= 3) throw err;
+      }
+    }
+    await fsyncDir(dir);
+  }
+
+  /** Removes now-empty folders from `dir` up to (not including) the root; stops at the first non-empty. */
+  async #pruneEmptyDirs(dir: string): Promise<void> {
+    while (dir !== this.#root && dir.startsWith(this.#root + path.sep)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return; // not empty (or already gone): the ancestors are not empty either
+      }
+      dir = path.dirname(dir);
+    }
+  }
+}
+
+/** Persists a rename by fsyncing its folder; best effort, as some platforms cannot open folders. */
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r").catch(() => null);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // EISDIR/EPERM on platforms without directory fsync: the rename itself already happened.
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,109 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, spawnCli } from "../support/cli.js";
+import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+
+// real: the compiled CLI as child processes, SQLite file / PostgreSQL database, local blob dir.
+describe.each(DIALECTS)("hirevault CLI on %s", (dialect) => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let env: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    await database.close(); // the CLI processes own the database from here
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-cli-"));
+    env = { HIREVAULT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: "0", HIREVAULT_DEMO: "false" };
+  });
+  afterAll(async () => {
+    await database.drop().catch(() => undefined);
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("migrates, seeds, refuses a second account of the same name, and creates tokens", async () => {
+    expect((await runCli(["migrate"], env)).code).toBe(0);
+    const seeded = await runCli(["seed", "--account", "acme", "--candidates", "40", "--seed", "s1"], env);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const { counts } = JSON.parse(seeded.stdout) as { counts: Record<string, number> };
+    expect(counts.persons).toBeGreaterThanOrEqual(40);
+    expect(seeded.stderr).toMatch(/seeding acme: done/);
+
+    const again = await runCli(["seed", "--account", "acme", "--candidates", "1"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/exists already/);
+
+    const token = await runCli(["token", "create", "--account", "acme", "--role", "admin"], env);
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/^hv_[A-Za-z0-9_-]{40,}\n$/);
+    const missing = await runCli(["token", "create", "--account", "nope", "--role", "admin"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/account nope not found/);
+  });
+
+  it("exits 2 on usage errors", async () => {
+    expect((await runCli(["seed", "--account", "x", "--candidates", "many"], env)).code).toBe(2);
+    expect((await runCli(["token", "create", "--account", "x", "--role", "king"], env)).code).toBe(2);
+    expect((await runCli(["no-such-command"], env)).code).toBe(2);
+    expect((await runCli(["--help"], env)).code).toBe(0);
+  });
+
+  it("serves the API with a CLI token and stops cleanly on SIGTERM", async () => {
+    const token = (
+      await runCli(["token", "create", "--account", "acme", "--role", "viewer"], env)
+    ).stdout.trim();
+    const server = spawnCli(["start"], env);
+    const [, url] = await server.waitFor(/Hirevault is running at (http:\/\/\S+)/);
+    const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { account: { name: string } }).account.name).toBe("acme");
+    const persons = await fetch(`${url}/api/v1/persons?limit=5`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await persons.json()) as { data: unknown[] }).data).toHaveLength(5);
+    expect(server.output().stdout).not.toContain(token);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  });
+
+  it("runs a worker that stops cleanly on SIGTERM", async () => {
+    const worker = spawnCli(["worker"], { ...env, LOG_LEVEL: "info" });
+    await new Promise((r) => setTimeout(r, 1500));
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  });
+});
+
+describe("first run of `hirevault start` (embedded default)", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-first-"));
+  });
+  afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+  it("seeds the demo account once, prints the URL and an admin token that works", async () => {
+    const env = { HIREVAULT_DATA_DIR: dataDir, PORT: "0" };
+    const first = spawnCli(["start"], env);
+    const [, url] = await first.waitFor(/Hirevault is running at (http:\/\/\S+)/, 180_000);
+    const [, token] = await first.waitFor(/^\s+(hv_\S+)$/m);
+    const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ account: { name: "demo" }, role: "admin" });
+    const invoices = await fetch(`${url}/api/v1/invoices`, { headers: { authorization: `Bearer ${token}` } });
+    const statuses = ((await invoices.json()) as { data: { status: string }[] }).data
+      .map((i) => i.status)
+      .sort();
+    expect(statuses).toEqual(["paid", "pending"]);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    await expect(fs.stat(path.join(dataDir, "hirevault.sqlite"))).resolves.toBeTruthy();
+
+    const second = spawnCli(["start"], env);
+    await second.waitFor(/Hirevault is running at/);
+    await second.waitFor(/token create --account demo/);
+    expect(second.output().stdout).not.toMatch(/hv_/);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  });
+});

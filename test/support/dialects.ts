@@ -1,0 +1,76 @@
+import crypto from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createDatabase, type Database } from "../../src/db/create-db.js";
+import type { DialectName } from "../../src/db/dialect.js";
+import { migrateToLatest } from "../../src/db/migrations/index.js";
+
+/** PostgreSQL server for tests: the machine's local cluster unless TEST_DATABASE_URL says otherwise. */
+export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * The dialects a suite runs on (Kysely's DIALECTS loop). `HIREVAULT_TEST_DIALECTS=sqlite` narrows
+ * it locally; in CI (`CI=true`) PostgreSQL is mandatory and a suite never silently skips it.
+ */
+export const DIALECTS: DialectName[] = (process.env.HIREVAULT_TEST_DIALECTS ?? "sqlite,postgres")
+  .split(",")
+  .map((d) => d.trim())
+  .filter((d): d is DialectName => d === "sqlite" || d === "postgres");
+
+if (process.env.CI === "true" && !DIALECTS.includes("postgres")) {
+  throw new Error("CI must run the PostgreSQL suites: HIREVAULT_TEST_DIALECTS leaves postgres out");
+}
+
+export interface TestDatabase extends Database {
+  /** Connection URL a child process can use (PostgreSQL) or undefined (SQLite file below). */
+  readonly url: string | undefined;
+  readonly sqlitePath: string | undefined;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database: a temp SQLite file, or a throw-away PostgreSQL schema. */
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === "sqlite") {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-db-"));
+    const sqlitePath = path.join(dir, "test.sqlite");
+    const database = createDatabase({ sqlitePath });
+    await migrateToLatest(database.db, "sqlite");
+    return {
+      ...database,
+      url: undefined,
+      sqlitePath,
+      drop: async () => {
+        await database.close();
+        await fs.rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  // A throw-away database per suite: full isolation, and a URL a child process can use as is.
+  const name = `hv_test_${crypto.randomBytes(6).toString("hex")}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/${name}`;
+  const database = createDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  await migrateToLatest(database.db, "postgres");
+  return {
+    ...database,
+    url: url.toString(),
+    sqlitePath: undefined,
+    drop: async () => {
+      await database.close();
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
