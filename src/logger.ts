@@ -8,6 +8,10 @@ export const REDACT_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   'res.headers["set-cookie"]',
+  "headers.authorization",
+  "headers.cookie",
+  "authorization",
+  "body.token",
   "token",
   "*.token",
   "password",
@@ -17,6 +21,8 @@ export const REDACT_PATHS = [
   "secretAccessKey",
   "*.secretAccessKey",
 ];
+
+export const REDACTED = "[Redacted]";
 
 /** The process logger: JSON lines on stdout (stderr for CLI commands whose stdout is data). */
 export function createLogger(opts: {
@@ -28,7 +34,7 @@ export function createLogger(opts: {
     {
       name: opts.name ?? "hirevault",
       level: opts.level,
-      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
     },
     pino.destination(opts.destination === "stderr" ? 2 : 1),
   );

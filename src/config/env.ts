@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   HIREVAULT_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(DEFAULTS.maxUploadBytes),
   HIREVAULT_RATE_LIMIT: z.coerce.number().int().positive().default(DEFAULTS.rateLimitMax),
   HIREVAULT_DEMO: z.enum(["true", "false"]).default("true"),
+  TRUST_PROXY: optionalString,
 });
 
 /** The parsed configuration; read once at start-up and passed down (never read env elsewhere). */
@@ -47,6 +48,11 @@ export interface Config {
   rateLimitMax: number;
   /** Seed the demo account when `start` finds no account at all. */
   demo: boolean;
+  /**
+   * Behind a reverse proxy: `true`, a hop count, or comma-separated proxy addresses/CIDRs whose
+   * X-Forwarded-For is believed (client IPs feed rate limits and the audit log).
+   */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -82,5 +88,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: e.HIREVAULT_MAX_UPLOAD_BYTES,
     rateLimitMax: e.HIREVAULT_RATE_LIMIT,
     demo: e.HIREVAULT_DEMO === "true",
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw === "false") return false;
+  if (raw === "true") return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -57,7 +57,8 @@ export function sniffContentType(head: Uint8Array, complete = true): SniffResult
     return { ok: true, contentType: "image/webp" };
   }
   if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return { ok: true, contentType: zipType(b) };
-  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return { ok: true, contentType: oleType(b) };
+  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
+    return { ok: true, contentType: oleType(b) };
   return textType(b, complete);
 }
 

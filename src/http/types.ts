@@ -29,4 +29,10 @@ declare module "fastify" {
 }
 
 /** The Fastify instance of the HTTP API, with TypeBox as type provider. */
-export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;

@@ -1,11 +1,11 @@
-import type { Kysely } from "kysely";
 import type { DB, Row } from "../db/schema/index.js";
 import { uuidv7 } from "../domain/ids.js";
-import type { BlobStore } from "../storage/blob-store.js";
 import { hash128, Rng } from "./rng.js";
 import { RowBatch } from "./row-batch.js";
 
 export const DAY_MS = 86_400_000;
+/** Default span of {@link SeedContext.at}: follow-up events happen within two months. */
+export const HORIZON_DAYS = 60;
 
 /** Ids and facts of rows made earlier that later rows point at (kept small: O(jobs), not O(N)). */
 export interface SeedRefs {
@@ -18,7 +18,13 @@ export interface SeedRefs {
   /** Tag id per entry of `HOSTILE_TAGS`. */
   hostileTagIds: string[];
   customFields: Map<string, { id: string; key: string; type: string; options: string[] | null }[]>;
-  companies: { id: string; name: string; createdMs: number; contactIds: string[]; contactPersonIds: string[] }[];
+  companies: {
+    id: string;
+    name: string;
+    createdMs: number;
+    contactIds: string[];
+    contactPersonIds: string[];
+  }[];
   jobs: {
     id: string;
     companyId: string | null;
@@ -73,8 +79,6 @@ export class SeedContext {
   #idSeq = 0;
 
   constructor(
-    readonly db: Kysely<DB>,
-    readonly blobs: BlobStore,
     readonly seed: string,
     accountName: string,
     readonly padBytes: number,
@@ -97,14 +101,19 @@ export class SeedContext {
     return new Date(ms).toISOString();
   }
 
-  /** A random instant (ms) in [fromMs, toMs ?? now]. */
-  at(fromMs: number, toMs: number = this.nowMs): number {
+  /**
+   * A random instant (ms) in [fromMs, toMs], never after now. By default within
+   * {@link HORIZON_DAYS} of `fromMs`: things happen soon after what they hang off, which is
+   * realistic and keeps the time indexes (`updated_at`, `at`) filled near their end, so inserts
+   * touch few pages and stay fast at 100,000 candidates.
+   */
+  at(fromMs: number, toMs: number = fromMs + HORIZON_DAYS * DAY_MS): number {
     return this.rng.msBetween(fromMs, Math.min(toMs, this.nowMs));
   }
 
   /** `created_at` at `createdMs`; `updated_at` equal to it or a little later (never after now). */
   stamps(createdMs: number): { created_at: string; updated_at: string } {
-    const updated = this.rng.chance(0.6) ? createdMs : this.at(createdMs, createdMs + 120 * DAY_MS);
+    const updated = this.rng.chance(0.6) ? createdMs : this.at(createdMs, createdMs + 30 * DAY_MS);
     return { created_at: this.iso(createdMs), updated_at: this.iso(updated) };
   }
 

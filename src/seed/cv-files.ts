@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { tinyZip } from "./tiny-zip.js";
+import { type TinyZipEntry, tinyZip } from "./tiny-zip.js";
 
 export const PDF_CONTENT_TYPE = "application/pdf";
 export const DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -119,7 +119,8 @@ export function makePdf(content: CvContent, opts: CvFileOptions = {}): Buffer {
 
 // Characters XML 1.0 cannot carry at all (C0 controls but TAB/LF/CR, U+FFFE/U+FFFF, lone
 // surrogates): Word refuses a document holding them, so they become `?`.
-const XML_ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_ILLEGAL =
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text for XML element content and attribute values; drops XML-illegal characters. */
 export function xmlText(text: string): string {
@@ -167,14 +168,15 @@ export function makeDocx(content: CvContent, opts: CvFileOptions = {}): Buffer {
     "<w:sectPr/></w:body></w:document>",
   ].join("");
   const utf8 = (s: string) => Buffer.from(s, "utf8");
-  const entries = [
+  const entries: TinyZipEntry[] = [
     { name: "[Content_Types].xml", data: utf8(CONTENT_TYPES_XML(pad > 0)) },
     { name: "_rels/.rels", data: utf8(RELS_XML) },
     { name: "word/document.xml", data: utf8(document) },
   ];
   // An unreferenced part is legal in an OPC package and ignored by Word; random bytes make the
   // file as big as asked even after a transfer tool compresses it.
-  if (pad > 0) entries.push({ name: "word/media/pad.bin", data: paddingBytes(pad, opts.padSeed ?? content.name) });
+  if (pad > 0)
+    entries.push({ name: "word/media/pad.bin", data: paddingBytes(pad, opts.padSeed ?? content.name) });
   return tinyZip(entries);
 }
 

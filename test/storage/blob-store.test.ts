@@ -14,7 +14,7 @@ import {
 } from "../../src/storage/blob-store.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
-import { startS3rver } from "./s3rver-harness.js";
+import { startS3rver } from "../support/s3rver.js";
 import { failingStream, randomStream, readAll, sha256Of, stallingStream } from "./stream-helpers.js";
 
 // The contract every BlobStore must meet, run against real backends: files in a temp dir, and a

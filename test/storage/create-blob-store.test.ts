@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBlobStore } from "../../src/storage/create-blob-store.js";
 import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
-import { type S3rverHarness, startS3rver } from "./s3rver-harness.js";
+import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 import { readAll } from "./stream-helpers.js";
 
 describe("createBlobStore", () => {

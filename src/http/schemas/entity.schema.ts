@@ -1,29 +1,12 @@
 import { type TSchema, Type } from "@sinclair/typebox";
-import type { ColumnSpec, TableName, TableSpec } from "../../db/schema/index.js";
+import type { ColumnSpec, TableName } from "../../db/schema/index.js";
 import { CUSTOM_FIELD_ENTITIES, TAGGABLE_ENTITIES, tableSpec } from "../../db/schema/index.js";
+import { writableColumns } from "../../services/entity-input.js";
+import { defaultedColumns } from "../../services/entity-rules/index.js";
 import { Id, Nullable, StringEnum, Text } from "../validation/formats.js";
 import { READ_ONLY_FIELDS } from "../validation/validator-compiler.js";
 import { customFieldsInput, outputExtras, personInputExtras, tagsInput } from "./nested.schema.js";
 import { outputColumn } from "./output.schema.js";
-
-/** Columns the server always sets, whatever the catalog says. */
-const SERVER_COLUMNS = new Set(["id", "account_id", "created_at", "updated_at"]);
-
-/**
- * Non-null columns a create may omit because the service fills them in (mirrors the defaults of
- * `src/services/entity-rules`). Anything else non-null and writable is `required` in the schema;
- * the service checks again, so a drift here costs a clearer message, never a 500.
- */
-const SERVER_DEFAULTS: Partial<Record<TableName, readonly string[]>> = {
-  jobs: ["state"],
-  work_history: ["is_current"],
-  custom_field_definitions: ["position"],
-  activities: ["at"],
-  invoices: ["status"],
-  tasks: ["status"],
-  client_contacts: ["status"],
-  applications: ["status", "archived", "applied_at", "stage_id"],
-};
 
 /** The catalog entity word of a table (`person`), or the table name. */
 export function entityOf(table: TableName): string {
@@ -32,11 +15,6 @@ export function entityOf(table: TableName): string {
 
 function hasEntity(list: readonly string[], table: TableName): boolean {
   return list.includes(entityOf(table));
-}
-
-/** Columns a client may send: not server-set, not read-only, not secret. */
-export function writableColumns(spec: TableSpec): [string, ColumnSpec][] {
-  return Object.entries(spec.columns).filter(([n, c]) => !SERVER_COLUMNS.has(n) && !c.readonly && !c.secret);
 }
 
 /** Input schema of one column: its type, enum, format; `null` allowed only when nullable. */
@@ -92,7 +70,7 @@ function inputExtras(table: TableName): Record<string, TSchema> {
  */
 export function inputSchema(table: TableName, partial: boolean): TSchema {
   const spec = tableSpec(table);
-  const defaults = new Set(SERVER_DEFAULTS[table] ?? []);
+  const defaults = defaultedColumns(table);
   const props: Record<string, TSchema> = {};
   for (const [name, col] of writableColumns(spec)) {
     const required = !partial && !col.nullable && !defaults.has(name);
@@ -115,7 +93,10 @@ export function rowSchema(table: TableName): TSchema {
     if (!col.secret) props[name] = outputColumn(col);
   }
   const entity = entityOf(table);
-  Object.assign(props, outputExtras(table, hasEntity(TAGGABLE_ENTITIES, table), hasEntity(CUSTOM_FIELD_ENTITIES, table)));
+  Object.assign(
+    props,
+    outputExtras(table, hasEntity(TAGGABLE_ENTITIES, table), hasEntity(CUSTOM_FIELD_ENTITIES, table)),
+  );
   return Type.Object(props, { additionalProperties: false, title: entity });
 }
 

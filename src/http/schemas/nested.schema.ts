@@ -61,14 +61,34 @@ export function customFieldsInput(): TSchema {
 }
 
 /** Response schemas of the extras the service embeds into rows of `table`. */
-export function outputExtras(table: TableName, taggable: boolean, customFields: boolean): Record<string, TSchema> {
+export function outputExtras(
+  table: TableName,
+  taggable: boolean,
+  customFields: boolean,
+): Record<string, TSchema> {
   const extras: Record<string, TSchema> = {};
   if (table === "persons") {
     const label = strOrNull;
     const primary = { type: "boolean" } as const;
-    extras.emails = Type.Array(outputItem({ id: Type.Unsafe(str), email: Type.Unsafe(str), label: Type.Unsafe(label), is_primary: Type.Unsafe(primary) }));
-    extras.phones = Type.Array(outputItem({ id: Type.Unsafe(str), phone: Type.Unsafe(str), label: Type.Unsafe(label), is_primary: Type.Unsafe(primary) }));
-    extras.links = Type.Array(outputItem({ id: Type.Unsafe(str), url: Type.Unsafe(str), kind: Type.Unsafe(str) }));
+    extras.emails = Type.Array(
+      outputItem({
+        id: Type.Unsafe(str),
+        email: Type.Unsafe(str),
+        label: Type.Unsafe(label),
+        is_primary: Type.Unsafe(primary),
+      }),
+    );
+    extras.phones = Type.Array(
+      outputItem({
+        id: Type.Unsafe(str),
+        phone: Type.Unsafe(str),
+        label: Type.Unsafe(label),
+        is_primary: Type.Unsafe(primary),
+      }),
+    );
+    extras.links = Type.Array(
+      outputItem({ id: Type.Unsafe(str), url: Type.Unsafe(str), kind: Type.Unsafe(str) }),
+    );
   }
   if (taggable) extras.tags = Type.Array(Type.Unsafe(str));
   if (customFields) {

@@ -1,4 +1,4 @@
-import { FormatRegistry, Kind, type TSchema, TypeRegistry, type TUnsafe, Type } from "@sinclair/typebox";
+import { FormatRegistry, Kind, type TSchema, type TUnsafe, Type, TypeRegistry } from "@sinclair/typebox";
 import { isUuid } from "../../domain/ids.js";
 
 /**

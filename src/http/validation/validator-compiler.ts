@@ -54,6 +54,9 @@ export function pointerToField(pointer: string): string {
 
 function messageFor(e: ValueError, isBody: boolean): string {
   const s = e.schema as Record<string, unknown>;
+  // A nullable text field reports "not string or null"; say what is really wrong with it.
+  if (typeof e.value === "string" && e.value.includes("\u0000"))
+    return "must not contain NUL (U+0000) characters";
   switch (e.type) {
     case ValueErrorType.ObjectRequiredProperty:
       return "is required";
@@ -64,7 +67,9 @@ function messageFor(e: ValueError, isBody: boolean): string {
       return isBody ? "is not a known field" : "is not a known parameter";
     }
     case ValueErrorType.StringPattern:
-      return s.pattern === NO_NUL_PATTERN ? "must not contain NUL (U+0000) characters" : "has an invalid format";
+      return s.pattern === NO_NUL_PATTERN
+        ? "must not contain NUL (U+0000) characters"
+        : "has an invalid format";
     case ValueErrorType.StringMinLength:
       return s.minLength === 1 ? "must not be empty" : `must be at least ${s.minLength} characters`;
     case ValueErrorType.StringMaxLength:
@@ -72,14 +77,13 @@ function messageFor(e: ValueError, isBody: boolean): string {
     case ValueErrorType.ArrayMaxItems:
       return `must have at most ${s.maxItems} items`;
     default: // wrong type, out of range, not in the enum, bad format
-
       return `must be ${describe(e.schema)}`;
   }
 }
 
 /** What a schema expects, in words: "an integer from 1 to 200", "one of: a, b or null". */
 export function describe(schema: TSchema): string {
-  const s = schema as Record<string | symbol, unknown>;
+  const s = schema as unknown as Record<string | symbol, unknown>;
   if (s[Kind] === "StringEnum") return `one of: ${(s.enum as string[]).join(", ")}`;
   if (Array.isArray(s.anyOf)) return (s.anyOf as TSchema[]).map(describe).join(" or ");
   if (s.const !== undefined) return JSON.stringify(s.const);
@@ -96,7 +100,8 @@ export function describe(schema: TSchema): string {
     case "number":
       return numberWords(s);
     case "string":
-      if (s.format === "date-time") return "an ISO 8601 date-time with a time zone, e.g. 2026-11-24T09:30:00Z";
+      if (s.format === "date-time")
+        return "an ISO 8601 date-time with a time zone, e.g. 2026-11-24T09:30:00Z";
       if (s.format === "date") return "a date, YYYY-MM-DD";
       if (s.format === "uuid") return "an id (UUID)";
       return "a string";

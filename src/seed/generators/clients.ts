@@ -6,7 +6,6 @@ import {
   COMPANY_WORDS,
   FIRST_NAMES,
   INDUSTRIES,
-  JOB_TITLES,
   LAST_NAMES,
 } from "../data/words.js";
 import { EMOJI, FORMULA_VALUES, XML_ILLEGAL_TEXT } from "../hostile.js";
@@ -14,7 +13,15 @@ import { activity, actor, audit, created, customFieldValues, slug, tag, task } f
 import { maybeDocument } from "./files.js";
 import { personParts } from "./person-parts.js";
 
-const CONTACT_TITLES = ["Head of Talent", "CTO", "VP Engineering", "HR Director", "Hiring Manager", "CFO", "COO"];
+const CONTACT_TITLES = [
+  "Head of Talent",
+  "CTO",
+  "VP Engineering",
+  "HR Director",
+  "Hiring Manager",
+  "CFO",
+  "COO",
+];
 
 /** The `enrichment` JSON of a company, as an outside data provider would send it. */
 function enrichment(ctx: SeedContext, name: string, index: number): string | null {
@@ -28,7 +35,9 @@ function enrichment(ctx: SeedContext, name: string, index: number): string | nul
     hq: { city: r.pick(CITIES), country_code: r.pick(["GB", "DE", "FR", "NL", "US", "ES"]) },
     industry_codes: r.sample(["62.01", "62.02", "70.22", "64.19", "86.10"], r.int(1, 3)),
     social: { linkedin: `https://www.linkedin.com/company/${slug(name)}` },
-    funding: r.chance(0.5) ? { round: r.pick(["seed", "A", "B", "C"]), amount_usd: r.int(1, 500) * 1e5 } : null,
+    funding: r.chance(0.5)
+      ? { round: r.pick(["seed", "A", "B", "C"]), amount_usd: r.int(1, 500) * 1e5 }
+      : null,
     scores: [r.int(0, 100), r.int(0, 1000) / 10, null, true],
   };
   // The first company's blob carries hostile text: it must reach the export verbatim.
@@ -40,7 +49,9 @@ function enrichment(ctx: SeedContext, name: string, index: number): string | nul
 function statusPath(ctx: SeedContext): ("lead" | "active" | "inactive" | "former")[] {
   const end = ctx.rng.weighted(["lead", "active", "inactive", "former"] as const, [2, 5, 2, 1]);
   if (end === "lead") return ["lead"];
-  const path: ("lead" | "active" | "inactive" | "former")[] = ctx.rng.chance(0.7) ? ["lead", "active"] : ["active"];
+  const path: ("lead" | "active" | "inactive" | "former")[] = ctx.rng.chance(0.7)
+    ? ["lead", "active"]
+    : ["active"];
   if (end !== "active") path.push(end);
   return path;
 }
@@ -93,7 +104,10 @@ export function generateClients(ctx: SeedContext, candidates: number): void {
   }
 }
 
-function generateContact(ctx: SeedContext, company: { id: string; name: string; createdMs: number; contactIds: string[]; contactPersonIds: string[] }): void {
+function generateContact(
+  ctx: SeedContext,
+  company: { id: string; name: string; createdMs: number; contactIds: string[]; contactPersonIds: string[] },
+): void {
   const r = ctx.rng;
   const personId = ctx.id();
   const createdMs = ctx.at(company.createdMs);
@@ -119,8 +133,9 @@ function generateContact(ctx: SeedContext, company: { id: string; name: string; 
   const contactId = ctx.id();
   const path = statusPath(ctx);
   let atMs = createdMs;
-  let from: (typeof path)[number] | null = null;
-  const changes: { at: number; from: typeof from; to: (typeof path)[number] }[] = [];
+  type Status = (typeof path)[number];
+  let from: Status | null = null;
+  const changes: { at: number; from: Status | null; to: Status }[] = [];
   for (const to of path) {
     changes.push({ at: atMs, from, to });
     from = to;
@@ -151,7 +166,13 @@ function generateContact(ctx: SeedContext, company: { id: string; name: string; 
       updated_at: ctx.iso(ch.at),
     });
   }
-  audit(ctx, "client_contact.created", { type: "client_contact", id: contactId }, createdMs, created({ title }));
+  audit(
+    ctx,
+    "client_contact.created",
+    { type: "client_contact", id: contactId },
+    createdMs,
+    created({ title }),
+  );
   customFieldValues(ctx, "client_contact", contactId, createdMs, 0.5);
   if (r.chance(0.2)) tag(ctx, [r.pick(ctx.refs.tagIds)], "client_contact", contactId, createdMs);
   if (r.chance(0.5)) activity(ctx, "client_contact", contactId, createdMs);

@@ -20,10 +20,7 @@ export function actor(ctx: SeedContext): string {
 }
 
 /** One canonical value for a custom field type (see the catalog: ISO date, decimal, JSON array). */
-export function customFieldValue(
-  ctx: SeedContext,
-  def: { type: string; options: string[] | null },
-): string {
+export function customFieldValue(ctx: SeedContext, def: { type: string; options: string[] | null }): string {
   const r = ctx.rng;
   switch (def.type) {
     case "number":
@@ -118,14 +115,11 @@ export function activity(
 }
 
 /** A task, related to a record or (when `related` is null) to nothing. */
-export function task(
-  ctx: SeedContext,
-  related: { type: Subject; id: string } | null,
-  fromMs: number,
-): void {
+export function task(ctx: SeedContext, related: { type: Subject; id: string } | null, fromMs: number): void {
   const r = ctx.rng;
   const createdMs = ctx.at(fromMs);
   const status = r.weighted(["open", "done", "cancelled"] as const, [4, 5, 1]);
+  const completedMs = status === "done" ? ctx.at(createdMs, createdMs + 20 * DAY_MS) : null;
   ctx.add("tasks", {
     id: ctx.id(),
     account_id: ctx.accountId,
@@ -136,9 +130,10 @@ export function task(
     assignee_id: r.chance(0.9) ? actor(ctx) : null,
     related_type: related?.type ?? null,
     related_id: related?.id ?? null,
-    completed_at: status === "done" ? ctx.iso(ctx.at(createdMs, createdMs + 20 * DAY_MS)) : null,
+    completed_at: completedMs === null ? null : ctx.iso(completedMs),
     created_by_id: actor(ctx),
-    ...ctx.stamps(createdMs),
+    created_at: ctx.iso(createdMs),
+    updated_at: ctx.iso(completedMs ?? createdMs),
   });
 }
 

@@ -67,7 +67,10 @@ export function personParts(
       ...ctx.stamps(ctx.at(createdMs)),
     });
   }
-  const linkKinds = r.sample(["linkedin", "github", "website", "portfolio", "twitter", "other"] as const, r.int(0, 2));
+  const linkKinds = r.sample(
+    ["linkedin", "github", "website", "portfolio", "twitter", "other"] as const,
+    r.int(0, 2),
+  );
   linkKinds.forEach((kind, i) => {
     ctx.add("person_links", {
       id: ctx.id(),
@@ -110,7 +113,9 @@ export function personParts(
       description: r.chance(0.5) ? `Worked with ${r.sample(SKILLS, 3).join(", ")}.` : null,
       ...ctx.stamps(ctx.at(createdMs)),
     });
-    lines.push(`${title}, ${companyName} (${ctx.iso(startMs).slice(0, 4)}-${isCurrent ? "" : ctx.iso(stopMs).slice(0, 4)})`);
+    lines.push(
+      `${title}, ${companyName} (${ctx.iso(startMs).slice(0, 4)}-${isCurrent ? "" : ctx.iso(stopMs).slice(0, 4)})`,
+    );
     end = startMs - r.int(0, 120) * DAY_MS;
   }
   const schools = r.weighted([0, 1, 2], [2, 6, 2]);

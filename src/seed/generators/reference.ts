@@ -1,4 +1,5 @@
 import { CUSTOM_FIELD_ENTITIES, type ROLES, type SOURCE_TYPES } from "../../db/schema/index.js";
+import { DEFAULT_PIPELINE } from "../../domain/pipeline.js";
 import { DAY_MS, type SeedContext } from "../context.js";
 import { CUSTOM_FIELDS } from "../data/custom-fields.js";
 import { EMAIL_SUBJECTS, FIRST_NAMES, LAST_NAMES, NOTE_PHRASES, TAG_NAMES } from "../data/words.js";
@@ -8,14 +9,7 @@ import { audit, created, slug } from "./common.js";
 type Role = (typeof ROLES)[number];
 
 /** The account's default pipeline (SPEC §1): copied into each job. */
-export const DEFAULT_STAGES = [
-  { name: "Sourced", type: "sourced" },
-  { name: "Applied", type: "applied" },
-  { name: "Phone Screen", type: "screen" },
-  { name: "Interview", type: "interview" },
-  { name: "Offer", type: "offer" },
-  { name: "Hired", type: "hired" },
-] as const;
+export const DEFAULT_STAGES = DEFAULT_PIPELINE;
 
 const SOURCES: readonly { name: string; type: (typeof SOURCE_TYPES)[number] }[] = [
   { name: "LinkedIn", type: "sourced" },
@@ -59,7 +53,14 @@ export function generateUsers(ctx: SeedContext): void {
     ctx.refs.users.push({ id, role, email, name: `${first} ${last}` });
     if (role !== "viewer" && status === "active") ctx.refs.actorIds.push(id);
     if (role === "recruiter") ctx.refs.recruiterIds.push(id);
-    audit(ctx, "user.created", { type: "user", id }, createdMs, created({ email, role }), ctx.refs.users[0]!.id);
+    audit(
+      ctx,
+      "user.created",
+      { type: "user", id },
+      createdMs,
+      created({ email, role }),
+      ctx.refs.users[0]!.id,
+    );
   });
   if (ctx.refs.recruiterIds.length === 0) ctx.refs.recruiterIds.push(ctx.refs.actorIds[0]!);
 }
@@ -176,7 +177,8 @@ export function generateOutreach(ctx: SeedContext, candidates: number): void {
         delay_days: position === 0 ? 0 : r.int(1, 7),
         template_id: template?.id ?? null,
         subject: kind === "email" && !template ? `Step ${position + 1}: following up` : null,
-        body: kind === "task" ? "Call the candidate" : kind === "email" && !template ? "Just checking in." : null,
+        body:
+          kind === "task" ? "Call the candidate" : kind === "email" && !template ? "Just checking in." : null,
         ...ctx.stamps(createdMs),
       });
       stepIds.push(stepId);

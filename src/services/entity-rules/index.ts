@@ -36,4 +36,9 @@ export function rulesFor(table: TableName): EntityRule[] {
   return rules;
 }
 
+/** Columns a create may leave out because a rule fills them in. */
+export function defaultedColumns(table: TableName): Set<string> {
+  return new Set(rulesFor(table).flatMap((r) => r.defaulted ?? []));
+}
+
 export type { EntityRule, RuleRead, RuleTx } from "./rule.js";

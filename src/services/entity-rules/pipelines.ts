@@ -1,16 +1,7 @@
 import { ValidationError } from "../../domain/errors.js";
+import { DEFAULT_PIPELINE } from "../../domain/pipeline.js";
 import type { StoredRow } from "../../repositories/entity.repository.js";
 import type { EntityRule, RuleTx } from "./rule.js";
-
-/** Used when an account has no stage definitions of its own. */
-export const DEFAULT_PIPELINE = [
-  { name: "Sourced", type: "sourced" },
-  { name: "Applied", type: "applied" },
-  { name: "Phone Screen", type: "screen" },
-  { name: "Interview", type: "interview" },
-  { name: "Offer", type: "offer" },
-  { name: "Hired", type: "hired" },
-] as const;
 
 /** A new job gets a copy of the account's pipeline (stage definitions), so it can diverge. */
 export const jobPipelineRule: EntityRule = {
@@ -68,6 +59,7 @@ export async function recordStageEvent(
  */
 export const applicationRule: EntityRule = {
   extras: ["stage_reason"],
+  defaulted: ["status", "archived", "applied_at", "stage_id"],
   async defaults(tx, input) {
     const out: Record<string, unknown> = { status: "active", archived: false, applied_at: tx.now };
     if (input.stage_id === undefined && typeof input.job_id === "string") {

@@ -27,6 +27,8 @@ export interface RuleRead {
 export interface EntityRule {
   /** Input keys this rule handles besides the table's columns. */
   extras?: readonly string[];
+  /** Columns `defaults` fills in, so a create may leave them out (the API schema reads this). */
+  defaulted?: readonly string[];
   /** Defaults for a create, computed from the (raw) input. */
   defaults?(tx: RuleTx, input: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Checks across fields or rows; throw ValidationError naming the field. */

@@ -2,6 +2,7 @@ import type { EntityRule } from "./rule.js";
 
 /** Invoices: paying one stamps `paid_at`; leaving `paid` clears it. */
 export const invoiceRule: EntityRule = {
+  defaulted: ["status"],
   async defaults() {
     return { status: "pending" };
   },
@@ -15,6 +16,7 @@ export const invoiceRule: EntityRule = {
 
 /** Tasks: completing stamps `completed_at`; the creator is recorded. */
 export const taskRule: EntityRule = {
+  defaulted: ["status", "created_by_id"],
   async defaults(tx) {
     return { status: "open", created_by_id: tx.ctx.actor.type === "user" ? tx.ctx.actor.id : null };
   },
@@ -26,6 +28,7 @@ export const taskRule: EntityRule = {
 
 /** Client contacts: every status change is kept (SPEC §1 "status changes"). */
 export const clientContactRule: EntityRule = {
+  defaulted: ["status"],
   async defaults() {
     return { status: "active" };
   },
@@ -59,16 +62,18 @@ async function addStatusChange(
 
 /** Simple defaults for tables whose flags and states have an obvious starting value. */
 export const simpleDefaults: Record<string, EntityRule> = {
-  jobs: { defaults: async () => ({ state: "draft" }) },
-  work_history: { defaults: async () => ({ is_current: false }) },
-  custom_field_definitions: { defaults: async () => ({ position: 0 }) },
+  jobs: { defaulted: ["state"], defaults: async () => ({ state: "draft" }) },
+  work_history: { defaulted: ["is_current"], defaults: async () => ({ is_current: false }) },
+  custom_field_definitions: { defaulted: ["position"], defaults: async () => ({ position: 0 }) },
   activities: {
+    defaulted: ["at", "author_id"],
     defaults: async (tx) => ({
       at: tx.now,
       author_id: tx.ctx.actor.type === "user" ? tx.ctx.actor.id : null,
     }),
   },
   assessments: {
+    defaulted: ["author_id"],
     defaults: async (tx) => ({ author_id: tx.ctx.actor.type === "user" ? tx.ctx.actor.id : null }),
   },
 };

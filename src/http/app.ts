@@ -1,0 +1,109 @@
+import multipart from "@fastify/multipart";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger } from "fastify";
+import type { Kysely } from "kysely";
+import type { Config } from "../config/env.js";
+import type { DialectName } from "../db/dialect.js";
+import type { DB } from "../db/schema/index.js";
+import { type Clock, systemClock } from "../domain/clock.js";
+import { AccountRepository } from "../repositories/account.repository.js";
+import { ApiTokenService } from "../services/api-token.service.js";
+import { AttachmentService } from "../services/attachment.service.js";
+import { EntityService } from "../services/entity.service.js";
+import type { BlobStore } from "../storage/blob-store.js";
+import { loggerOptions, redactingChild } from "./logger.js";
+import { registerAuth } from "./middleware/auth.js";
+import { registerErrorHandling } from "./middleware/errors.js";
+import { registerRateLimit } from "./middleware/rate-limit.js";
+import { registerSecurityHeaders, requestIdOf } from "./middleware/security-headers.js";
+import { registerApiTokenRoutes } from "./routes/api-tokens.routes.js";
+import { registerApplicationRoutes } from "./routes/applications.routes.js";
+import { registerAttachmentRoutes } from "./routes/attachments.routes.js";
+import { registerEntityRoutes } from "./routes/entity.routes.js";
+import { registerMeRoutes } from "./routes/me.routes.js";
+import { registerOpenApiRoute, swaggerOptions } from "./routes/openapi.routes.js";
+import type { App } from "./types.js";
+import { validatorCompiler } from "./validation/validator-compiler.js";
+
+/** What the HTTP API needs; services are built from these (each gets only what it uses). */
+export interface AppDeps {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  blobs: BlobStore;
+  config: Pick<Config, "maxUploadBytes" | "rateLimitMax" | "logLevel"> & Partial<Pick<Config, "trustProxy">>;
+  clock?: Clock;
+  /** A pino (or compatible) logger; without one, a pino logger at `config.logLevel` with redaction. */
+  logger?: FastifyBaseLogger;
+  /** Version shown in the OpenAPI document. */
+  version?: string;
+}
+
+/** JSON bodies are small records; files go through multipart with their own limit. */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the HTTP API (SPEC §6) without listening, so tests call `app.inject()` (no port) and
+ * `start` adds `listen()`. Order matters: security headers and token resolution run first
+ * (`onRequest`), then the rate limiter (it keys on the token), then the auth check (`preParsing`,
+ * before any body is read), then schema validation, then the route.
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({
+    ...(deps.logger
+      ? { loggerInstance: redactingChild(deps.logger) }
+      : { logger: loggerOptions(deps.config) }),
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  // The API speaks JSON (and multipart for files): a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser("text/plain");
+
+  const tokens = new ApiTokenService(deps.db, clock);
+  const entities = new EntityService({ db: deps.db, dialect: deps.dialect, blobs: deps.blobs, clock });
+  const attachments = new AttachmentService(deps.db, clock);
+  const accounts = new AccountRepository(deps.db, clock);
+
+  registerSecurityHeaders(app);
+  registerAuth(app, tokens);
+  await registerRateLimit(app, deps.config.rateLimitMax);
+  registerErrorHandling(app);
+  await app.register(multipart, {
+    limits: {
+      fileSize: deps.config.maxUploadBytes,
+      files: 1,
+      fields: 10,
+      fieldSize: 1024,
+      parts: 12,
+      headerPairs: 50,
+    },
+  });
+  await app.register(swagger, swaggerOptions(deps.version ?? "1.0.0"));
+
+  registerOpenApiRoute(app);
+  registerMeRoutes(app, { accounts, tokens });
+  registerApiTokenRoutes(app, tokens);
+  registerApplicationRoutes(app, entities);
+  registerAttachmentRoutes(app, {
+    attachments,
+    entities,
+    blobs: deps.blobs,
+    maxUploadBytes: deps.config.maxUploadBytes,
+  });
+  registerEntityRoutes(app, entities);
+  return app;
+}
+
+/** Fastify takes a hop count as a function of the hop index (proxy-addr semantics). */
+function trustProxyOption(
+  value: Config["trustProxy"] | undefined,
+): boolean | string[] | ((_: string, hop: number) => boolean) {
+  if (typeof value === "number") return (_addr, hop) => hop < value;
+  return value ?? false;
+}
+
+export type { App } from "./types.js";
