@@ -16,9 +16,9 @@ export async function insertRows<T extends TableName>(
   const columns = Object.keys(rows[0] as object).length || 1;
   const chunk = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / columns));
   for (let i = 0; i < rows.length; i += chunk) {
-    // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot narrow a generic table's insert type
     await db
       .insertInto(table)
+      // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot narrow a generic table's insert type
       .values(rows.slice(i, i + chunk) as any)
       .execute();
   }

@@ -2,6 +2,7 @@ import { ConflictError } from "../domain/errors.js";
 import type { Runtime } from "../runtime.js";
 import { seedDemoAccount } from "../seed/demo.js";
 import { ApiTokenService } from "./api-token.service.js";
+import { SYSTEM_ACTOR } from "./write-context.js";
 
 export interface DemoResult {
   accountName: string;
@@ -20,11 +21,11 @@ export async function ensureDemoAccount(rt: Runtime): Promise<DemoResult | null>
   if (any) return null;
   try {
     const { accountId, adminUserId } = await seedDemoAccount({ db: rt.database.db, blobs: rt.blobs });
-    const { token } = await new ApiTokenService(rt.database.db).create(accountId, {
-      name: "demo (printed at first start)",
-      role: "admin",
-      userId: adminUserId,
-    });
+    const { token } = await new ApiTokenService(rt.database.db).create(
+      accountId,
+      { name: "demo (printed at first start)", role: "admin", userId: adminUserId },
+      { accountId, actor: SYSTEM_ACTOR },
+    );
     return { accountName: "demo", token };
   } catch (err) {
     // Another process seeded it in the meantime (two `start`s on one empty PostgreSQL).

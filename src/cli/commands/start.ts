@@ -11,7 +11,7 @@ import { onShutdown } from "../shutdown.js";
 export function registerStart(program: Command): void {
   program
     .command("start")
-    .description("run the API, the web pages and a worker in one process")
+    .description("run the HTTP API and a worker in one process")
     .option("--no-worker", "serve HTTP only (run `hirevault worker` processes separately)")
     .action(async (opts: { worker: boolean }) => {
       const config = loadConfig();

@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import { ROLES } from "../../db/schema/index.js";
 import type { Role } from "../../domain/roles.js";
 import { ApiTokenService } from "../../services/api-token.service.js";
+import { SYSTEM_ACTOR } from "../../services/write-context.js";
 import { requireAccount, withRuntime } from "../context.js";
 
 export function registerToken(program: Command): void {
@@ -15,10 +16,11 @@ export function registerToken(program: Command): void {
     .action(async (opts: { account: string; role: Role; name: string }) => {
       await withRuntime(async (rt) => {
         const account = await requireAccount(rt, opts.account);
-        const { token: secret } = await new ApiTokenService(rt.database.db).create(account.id, {
-          name: opts.name,
-          role: opts.role,
-        });
+        const { token: secret } = await new ApiTokenService(rt.database.db).create(
+          account.id,
+          { name: opts.name, role: opts.role },
+          { accountId: account.id, actor: SYSTEM_ACTOR },
+        );
         process.stdout.write(`${secret}\n`);
       });
     });
