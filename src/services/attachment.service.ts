@@ -118,6 +118,24 @@ export class AttachmentService {
     return row;
   }
 
+  /**
+   * Records a file download in the audit log (RELIABILITY 4.6: who read which CV, when, which
+   * bytes). Never the token; the range says how much was asked for.
+   */
+  async recordDownload(ctx: WriteContext, row: StoredAttachment, range: string | undefined): Promise<void> {
+    await recordAudit(
+      this.db,
+      ctx,
+      {
+        action: "attachment.downloaded",
+        entityType: "attachment",
+        entityId: row.id,
+        changes: { size_bytes: Number(row.size_bytes), range: range?.slice(0, 100) ?? null },
+      },
+      this.clock.now().toISOString(),
+    );
+  }
+
   /** The stored row, storage key included. @throws {NotFoundError} (also for other accounts). */
   async getStored(accountId: string, id: string): Promise<StoredAttachment> {
     const row = isUuid(id)

@@ -58,6 +58,16 @@ describe.each(DIALECTS)("attachment downloads (%s)", (dialect) => {
     expect(down.headers["content-disposition"]).toBe(
       `attachment; filename="cv.pdf"; filename*=UTF-8''cv.pdf`,
     );
+    // Every download is audited: who, which file, which bytes (RELIABILITY 4.6).
+    const downloads = await t.database.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "attachment.downloaded")
+      .where("entity_id", "=", row.id)
+      .execute();
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]).toMatchObject({ account_id: t.a.id, actor_type: "user", actor_id: t.a.userIds.viewer });
+    expect(JSON.parse(String(downloads[0]!.changes))).toEqual({ size_bytes: pdf.length, range: null });
 
     const head = await t.inject({
       method: "HEAD",

@@ -93,6 +93,8 @@ export function registerAttachmentRoutes(app: App, deps: AttachmentRouteDeps): v
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const row = await deps.attachments.getStored(authOf(request).accountId, id);
+      if (request.method === "GET")
+        await deps.attachments.recordDownload(writeContextOf(request), row, request.headers.range);
       return sendAttachmentContent(request, reply, row, deps.blobs);
     },
   );
