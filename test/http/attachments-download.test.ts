@@ -66,7 +66,11 @@ describe.each(DIALECTS)("attachment downloads (%s)", (dialect) => {
       .where("entity_id", "=", row.id)
       .execute();
     expect(downloads).toHaveLength(1);
-    expect(downloads[0]).toMatchObject({ account_id: t.a.id, actor_type: "user", actor_id: t.a.userIds.viewer });
+    expect(downloads[0]).toMatchObject({
+      account_id: t.a.id,
+      actor_type: "user",
+      actor_id: t.a.userIds.viewer,
+    });
     expect(JSON.parse(String(downloads[0]!.changes))).toEqual({ size_bytes: pdf.length, range: null });
 
     const head = await t.inject({
