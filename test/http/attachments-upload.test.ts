@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 import { blobKeys, upload } from "./_helpers/attachments.js";
-import { createPerson, makePdf } from "./_helpers/fixtures.js";
+import { createPerson, makePdf, pdfOfSize } from "./_helpers/fixtures.js";
 
 const MAX = 64 * 1024;
 
@@ -26,7 +26,7 @@ describe.each(DIALECTS)("attachment uploads (%s)", (dialect) => {
     expect(res.json().type).toBe("https://hirevault.dev/problems/payload-too-large");
     expect(await blobKeys(t, t.a.id)).toEqual(before);
     // A file of exactly the limit is fine.
-    const exact = makePdf(MAX - makePdf().length);
+    const exact = pdfOfSize(MAX);
     expect(exact.length).toBe(MAX);
     expect((await upload(t.as("recruiter"), person.id, { content: exact })).statusCode).toBe(201);
   });
