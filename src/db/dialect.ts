@@ -3,6 +3,7 @@
  * folders). Business code never asks which database it runs on; it calls these helpers.
  */
 import {
+  type Kysely,
   type KyselyPlugin,
   OperationNodeTransformer,
   type PluginTransformQueryArgs,
@@ -10,11 +11,12 @@ import {
   type PrimitiveValueListNode,
   type QueryResult,
   type RootOperationNode,
+  SqliteAdapter,
   sql,
   type UnknownRow,
   type ValueNode,
 } from "kysely";
-import type { ColumnType } from "./schema/index.js";
+import type { ColumnType, DB } from "./schema/index.js";
 import { TABLES } from "./schema/index.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -112,4 +114,23 @@ export const MAX_BIND_PARAMETERS = 30_000;
 /** Case-insensitive "contains" for search filters (`ILIKE` on PostgreSQL, `LIKE` on SQLite). */
 export function likeOperator(dialect: DialectName): "ilike" | "like" {
   return dialect === "postgres" ? "ilike" : "like";
+}
+
+/** SQLite page cache for bulk writes (seed, import): 64 MiB (the default is 2 MiB). */
+const BULK_SQLITE_CACHE_KIB = 65_536;
+
+/**
+ * On SQLite, raises the connection's page cache for the duration of a bulk write and returns a
+ * function that puts the old size back. With the default 2 MiB, a batch's index pages do not fit,
+ * so SQLite spills and rewrites them to the WAL again and again (tens of GB at 100,000
+ * candidates). PostgreSQL sizes its cache server-side: nothing to do there.
+ */
+export async function growWriteCache(db: Kysely<DB>): Promise<() => Promise<void>> {
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return async () => {};
+  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+  const previous = Number(rows[0]?.cache_size ?? -2000);
+  await sql.raw(`pragma cache_size = -${BULK_SQLITE_CACHE_KIB}`).execute(db);
+  return async () => {
+    await sql.raw(`pragma cache_size = ${Math.trunc(previous)}`).execute(db);
+  };
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyRequest, FastifyServerOptions } from "fastify";
 import type { Config } from "../config/env.js";
+import { isUuid } from "../domain/ids.js";
 import { REDACT_PATHS, REDACTED } from "../logger.js";
 
 // Fastify's default request serializer logs no headers at all; the shared paths guard custom
@@ -10,7 +11,6 @@ const REDACTION = { paths: REDACT_PATHS, censor: REDACTED };
 const SECRET_PARAMS = /^(token|sig|signature|key|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
 // A long opaque path segment (not a UUID) is treated as a capability token, e.g. /downloads/<token>.
 const OPAQUE_SEGMENT = /^[A-Za-z0-9_.~+=-]{32,}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The URL as logged: secret query values and token-like path segments replaced, so capability
@@ -21,7 +21,7 @@ export function redactUrl(url: string): string {
   const path = q === -1 ? url : url.slice(0, q);
   const safePath = path
     .split("/")
-    .map((s) => (OPAQUE_SEGMENT.test(s) && !UUID.test(s) ? REDACTED : s))
+    .map((s) => (OPAQUE_SEGMENT.test(s) && !isUuid(s.toLowerCase()) ? REDACTED : s))
     .join("/");
   if (q === -1) return safePath;
   const params = url

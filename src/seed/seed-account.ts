@@ -1,7 +1,8 @@
-import { type Kysely, SqliteAdapter, sql } from "kysely";
+import type { Kysely } from "kysely";
+import { growWriteCache } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
 import { FixedClock } from "../domain/clock.js";
-import { ConflictError, ValidationError } from "../domain/errors.js";
+import { ValidationError } from "../domain/errors.js";
 import { AccountRepository } from "../repositories/account.repository.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import { SeedContext } from "./context.js";
@@ -83,18 +84,12 @@ export async function seedAccount(opts: SeedAccountOptions): Promise<SeedAccount
   const { db, blobs } = opts;
   const ctx = new SeedContext(opts.seed ?? accountName, accountName, padBytes);
   const accounts = new AccountRepository(db, new FixedClock(new Date(ctx.startMs)));
-  if (await accounts.findByName(accountName)) {
-    throw new ConflictError(
-      `an account named "${accountName}" exists already; seed a new account name`,
-      "name",
-    );
-  }
   ctx.accountId = ctx.id();
   await accounts.create({ name: accountName, timeZone: opts.timeZone ?? "UTC", id: ctx.accountId });
   ctx.counts.accounts = 1;
 
   const flush = () => ctx.batch.flush(db, blobs, ctx.counts);
-  const restoreCache = await growSqliteCache(db);
+  const restoreCache = await growWriteCache(db);
   try {
     generateUsers(ctx);
     audit(ctx, "account.created", null, ctx.startMs, { name: [null, accountName] }, null);
@@ -124,23 +119,4 @@ export async function seedAccount(opts: SeedAccountOptions): Promise<SeedAccount
     await restoreCache();
   }
   return { accountId: ctx.accountId, counts: { ...ctx.counts } };
-}
-
-/** SQLite page cache while seeding: 64 MiB (the default is 2 MiB). */
-const SEED_SQLITE_CACHE_KIB = 65_536;
-
-/**
- * On SQLite, raises the connection's page cache for the duration of the seed and returns a
- * function that puts the old size back. With the default 2 MiB, a batch's index pages do not fit,
- * so SQLite spills and rewrites them to the WAL again and again (tens of GB at 100,000
- * candidates). PostgreSQL sizes its cache server-side: nothing to do there.
- */
-async function growSqliteCache(db: Kysely<DB>): Promise<() => Promise<void>> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return async () => {};
-  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
-  const previous = Number(rows[0]?.cache_size ?? -2000);
-  await sql.raw(`pragma cache_size = -${SEED_SQLITE_CACHE_KIB}`).execute(db);
-  return async () => {
-    await sql.raw(`pragma cache_size = ${Math.trunc(previous)}`).execute(db);
-  };
 }

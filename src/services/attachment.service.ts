@@ -1,30 +1,17 @@
 import type { Kysely } from "kysely";
-import type { DB } from "../db/schema/index.js";
+import type { DB, Row } from "../db/schema/index.js";
 import { ATTACHMENT_ENTITIES, ENTITY_TABLES } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { NotFoundError, ValidationError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { EntityRepository } from "../repositories/entity.repository.js";
 import type { WriteContext } from "./write-context.js";
 
 export type AttachmentEntity = (typeof ATTACHMENT_ENTITIES)[number];
 
 /** An attachment row as stored, including its storage key (never shown to clients). */
-export interface StoredAttachment {
-  id: string;
-  account_id: string;
-  entity_type: string;
-  entity_id: string;
-  file_name: string;
-  content_type: string;
-  size_bytes: number;
-  sha256: string;
-  storage_key: string;
-  internal_cv: boolean;
-  uploaded_by_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type StoredAttachment = Row<"attachments">;
 
 /** What an upload produced, once its bytes are safely in blob storage. */
 export interface NewAttachment {
@@ -139,12 +126,7 @@ export class AttachmentService {
   /** The stored row, storage key included. @throws {NotFoundError} (also for other accounts). */
   async getStored(accountId: string, id: string): Promise<StoredAttachment> {
     const row = isUuid(id)
-      ? await this.db
-          .selectFrom("attachments")
-          .selectAll()
-          .where("account_id", "=", accountId)
-          .where("id", "=", id)
-          .executeTakeFirst()
+      ? await new EntityRepository(this.db).get(accountId, "attachments", id)
       : undefined;
     if (!row) throw new NotFoundError("attachment", id);
     return row as StoredAttachment;
@@ -156,14 +138,6 @@ export class AttachmentService {
     type: AttachmentEntity,
     id: string,
   ): Promise<boolean> {
-    if (!isUuid(id)) return false;
-    const table = ENTITY_TABLES[type];
-    const found = await db
-      .selectFrom(table)
-      .select("id")
-      .where("account_id", "=", accountId)
-      .where("id", "=", id)
-      .executeTakeFirst();
-    return found !== undefined;
+    return isUuid(id) && new EntityRepository(db).exists(accountId, ENTITY_TABLES[type], id);
   }
 }
