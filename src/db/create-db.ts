@@ -12,6 +12,13 @@ export interface Database {
   readonly dialect: DialectName;
   /** Human-readable location, without credentials (for logs). */
   readonly location: string;
+  /**
+   * Runs `fn` on one consistent, read-only view of the data (SPEC §2: an export reads the account
+   * as it was when it started). PostgreSQL: a `REPEATABLE READ READ ONLY` transaction. SQLite: a
+   * read transaction on a connection of its own, so the export's long read neither blocks nor
+   * waits for the process's writers (WAL keeps its snapshot while they commit).
+   */
+  readSnapshot<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -51,21 +58,46 @@ export function createDatabase(opts: DatabaseOptions): Database {
       db,
       dialect: "postgres",
       location: `postgres://${url.host}${url.pathname}`,
+      readSnapshot: (fn) =>
+        db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only").execute(fn),
       close: () => db.destroy(),
     };
   }
   const file = opts.sqlitePath ?? ":memory:";
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const sqlite = new SQLite(file);
+  const db = openSqlite(file);
+  return {
+    db,
+    dialect: "sqlite",
+    location: file,
+    readSnapshot: (fn) => (file === ":memory:" ? db.transaction().execute(fn) : sqliteSnapshot(file, fn)),
+    close: () => db.destroy(),
+  };
+}
+
+function openSqlite(file: string, opts: { readonly?: boolean } = {}): Kysely<DB> {
+  const sqlite = new SQLite(file, { readonly: opts.readonly ?? false });
   // WAL lets exports read one consistent snapshot while the API keeps writing; a busy timeout
   // makes concurrent writers (API + worker processes) wait instead of failing at once.
-  sqlite.pragma("journal_mode = WAL");
+  if (!opts.readonly) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 10000");
-  const db = new Kysely<DB>({
+  return new Kysely<DB>({
     dialect: new SqliteDialect({ database: sqlite }),
     plugins: [new SqliteBooleanPlugin()],
   });
-  return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+}
+
+async function sqliteSnapshot<T>(file: string, fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+  const reader = openSqlite(file, { readonly: true });
+  try {
+    return await reader.transaction().execute(async (trx) => {
+      // A deferred BEGIN takes its snapshot at the first read: take it now, not at fn's first query.
+      await trx.selectFrom("accounts").select("id").limit(1).execute();
+      return fn(trx);
+    });
+  } finally {
+    await reader.destroy();
+  }
 }

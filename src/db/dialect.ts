@@ -134,3 +134,40 @@ export async function growWriteCache(db: Kysely<DB>): Promise<() => Promise<void
     await sql.raw(`pragma cache_size = ${Math.trunc(previous)}`).execute(db);
   };
 }
+
+function isSqlite(db: Kysely<DB>): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
+
+/**
+ * Runs `fn` in a write transaction that holds the write lock from its first statement. SQLite:
+ * `BEGIN IMMEDIATE`, so two processes claiming jobs never both read the same free row and then
+ * fail to upgrade their lock (a deferred `BEGIN` would get SQLITE_BUSY_SNAPSHOT, which no busy
+ * timeout retries). PostgreSQL: an ordinary transaction; claims add {@link lockSkippingLocked}.
+ */
+export async function writeTransaction<T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  if (!isSqlite(db)) return db.transaction().execute(fn);
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+/**
+ * `FOR UPDATE SKIP LOCKED` on PostgreSQL (several workers claim different rows without waiting
+ * on each other, as graphile-worker and Solid Queue do); nothing on SQLite, where
+ * {@link writeTransaction} already serialises writers.
+ */
+export function lockSkippingLocked<QB extends { forUpdate(): QB; skipLocked(): QB }>(
+  db: Kysely<DB>,
+  qb: QB,
+): QB {
+  return isSqlite(db) ? qb : qb.forUpdate().skipLocked();
+}

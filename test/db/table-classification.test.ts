@@ -62,13 +62,20 @@ describe("export classification", () => {
 
   it("exports every entity of SPEC §1 (only the account envelope and housekeeping are excluded)", () => {
     const excluded = TABLE_NAMES.filter((t) => "excluded" in specs[t]!.export).sort();
-    expect(excluded).toEqual(["accounts", "pending_blob_deletions"]);
+    expect(excluded).toEqual([
+      "accounts",
+      "backup_schedules",
+      "export_artifacts",
+      "export_runs",
+      "pending_blob_deletions",
+    ]);
   });
 
   it("never exports secrets: hashes and storage keys are marked secret", () => {
     expect(specs.api_tokens!.columns.token_hash!.secret).toBe(true);
     expect(specs.users!.columns.password_hash!.secret).toBe(true);
     expect(specs.attachments!.columns.storage_key!.secret).toBe(true);
+    expect(specs.export_artifacts!.columns.storage_key!.secret).toBe(true);
   });
 
   it("gives every foreign key an explicit on-delete rule and every entity a unique name", () => {

@@ -1,5 +1,6 @@
 import { clientTables } from "./clients.js";
 import type { ColumnSpec } from "./columns.js";
+import { exportTables } from "./exports.js";
 import { hiringTables } from "./hiring.js";
 import { metaTables } from "./meta.js";
 import { peopleTables } from "./people.js";
@@ -9,6 +10,7 @@ import { workTables } from "./work.js";
 export { CONTACT_STATUSES } from "./clients.js";
 export * from "./columns.js";
 export * from "./entity-types.js";
+export { EXPORT_FORMATS, EXPORT_STATES, EXPORT_TRIGGERS } from "./exports.js";
 export { APPLICATION_STATUSES, EMPLOYMENT_TYPES, JOB_STATES, STAGE_TYPES } from "./hiring.js";
 export { CUSTOM_FIELD_TYPES } from "./meta.js";
 export { ROLES, SOURCE_TYPES } from "./people.js";
@@ -22,6 +24,7 @@ export const TABLES = {
   ...hiringTables,
   ...workTables,
   ...metaTables,
+  ...exportTables,
 } as const;
 
 export type TableName = keyof typeof TABLES;
