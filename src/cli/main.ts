@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
+import { registerExport } from "./commands/export.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerStart } from "./commands/start.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerSeed(program);
   registerToken(program);
+  registerExport(program);
   return program;
 }
 

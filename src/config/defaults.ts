@@ -9,4 +9,6 @@ export const DEFAULTS = {
   rateLimitMax: 600,
   rateLimitWindowMs: 60_000,
   logLevel: "info",
+  /** A dead worker's export is taken over after this long without a heartbeat. */
+  exportLeaseMs: 60_000,
 } as const;

@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   HIREVAULT_RATE_LIMIT: z.coerce.number().int().positive().default(DEFAULTS.rateLimitMax),
   HIREVAULT_DEMO: z.enum(["true", "false"]).default("true"),
   TRUST_PROXY: optionalString,
+  HIREVAULT_EXPORT_LEASE_MS: z.coerce.number().int().min(1000).default(DEFAULTS.exportLeaseMs),
 });
 
 /** The parsed configuration; read once at start-up and passed down (never read env elsewhere). */
@@ -53,6 +54,11 @@ export interface Config {
    * X-Forwarded-For is believed (client IPs feed rate limits and the audit log).
    */
   trustProxy: boolean | number | string[];
+  /**
+   * How long a worker owns an export without a heartbeat; a worker that dies is replaced after
+   * this. Heartbeats run every quarter of it (at most every 2 s).
+   */
+  exportLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.HIREVAULT_DATA_DIR),
+    exportLeaseMs: e.HIREVAULT_EXPORT_LEASE_MS,
     databaseUrl: e.DATABASE_URL,
     s3: e.S3_BUCKET
       ? {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import Cursor from "pg-cursor";
 import { type DialectName, SqliteBooleanPlugin } from "./dialect.js";
@@ -59,7 +59,15 @@ export function createDatabase(opts: DatabaseOptions): Database {
       dialect: "postgres",
       location: `postgres://${url.host}${url.pathname}`,
       readSnapshot: (fn) =>
-        db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only").execute(fn),
+        db
+          .transaction()
+          .setIsolationLevel("repeatable read")
+          .setAccessMode("read only")
+          .execute(async (trx) => {
+            // REPEATABLE READ takes its snapshot at the first statement: take it now.
+            await sql`select 1`.execute(trx);
+            return fn(trx);
+          }),
       close: () => db.destroy(),
     };
   }

@@ -10,7 +10,10 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { AccountRepository } from "../repositories/account.repository.js";
 import { ApiTokenService } from "../services/api-token.service.js";
 import { AttachmentService } from "../services/attachment.service.js";
+import { BackupScheduleService } from "../services/backup-schedule.service.js";
+import { DownloadLinkService } from "../services/download-link.service.js";
 import { EntityService } from "../services/entity.service.js";
+import { ExportService } from "../services/export.service.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import { loggerOptions, redactingChild } from "./logger.js";
 import { registerAuth } from "./middleware/auth.js";
@@ -20,7 +23,10 @@ import { registerSecurityHeaders, requestIdOf } from "./middleware/security-head
 import { registerApiTokenRoutes } from "./routes/api-tokens.routes.js";
 import { registerApplicationRoutes } from "./routes/applications.routes.js";
 import { registerAttachmentRoutes } from "./routes/attachments.routes.js";
+import { registerBackupRoutes } from "./routes/backups.routes.js";
+import { registerDownloadRoutes } from "./routes/downloads.routes.js";
 import { registerEntityRoutes } from "./routes/entity.routes.js";
+import { registerExportRoutes } from "./routes/exports.routes.js";
 import { registerMeRoutes } from "./routes/me.routes.js";
 import { registerOpenApiRoute, swaggerOptions } from "./routes/openapi.routes.js";
 import type { App } from "./types.js";
@@ -33,6 +39,12 @@ export interface AppDeps {
   blobs: BlobStore;
   config: Pick<Config, "maxUploadBytes" | "rateLimitMax" | "logLevel"> & Partial<Pick<Config, "trustProxy">>;
   clock?: Clock;
+  /** Consistent reads for streamed reports (`Database.readSnapshot`); default: a transaction on `db`. */
+  readSnapshot?: <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
+  /** Origin of absolute download links (`PUBLIC_URL`). */
+  publicUrl?: string | undefined;
+  /** Link-signing key (`Runtime.secret`); without it `/downloads/<token>` is not served. */
+  secret?: Buffer;
   /** A pino (or compatible) logger; without one, a pino logger at `config.logLevel` with redaction. */
   logger?: FastifyBaseLogger;
   /** Version shown in the OpenAPI document. */
@@ -95,6 +107,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     maxUploadBytes: deps.config.maxUploadBytes,
   });
   registerEntityRoutes(app, entities);
+  const links = deps.secret
+    ? new DownloadLinkService({ db: deps.db, secret: deps.secret, clock, publicUrl: deps.publicUrl })
+    : undefined;
+  if (links) registerDownloadRoutes(app, { links, blobs: deps.blobs });
+  const exports = new ExportService(deps.db, clock);
+  registerExportRoutes(app, { exports, links, blobs: deps.blobs, clock });
+  registerBackupRoutes(app, {
+    schedules: new BackupScheduleService(deps.db, clock),
+    exports,
+    links,
+    clock,
+    readSnapshot: deps.readSnapshot ?? ((fn) => deps.db.transaction().execute(fn)),
+  });
   return app;
 }
 

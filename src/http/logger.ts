@@ -9,8 +9,10 @@ const REDACTION = { paths: REDACT_PATHS, censor: REDACTED };
 
 // Query parameters that carry secrets: our signed links and S3 presigned URLs (X-Amz-Signature).
 const SECRET_PARAMS = /^(token|sig|signature|key|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
-// A long opaque path segment (not a UUID) is treated as a capability token, e.g. /downloads/<token>.
+// A long opaque path segment (not a UUID) elsewhere is treated as a capability token too.
 const OPAQUE_SEGMENT = /^[A-Za-z0-9_.~+=-]{32,}$/;
+// Paths whose whole rest is a capability, however short or malformed (a truncated link too).
+const CAPABILITY_PREFIXES = ["/downloads/"];
 
 /**
  * The URL as logged: secret query values and token-like path segments replaced, so capability
@@ -19,10 +21,13 @@ const OPAQUE_SEGMENT = /^[A-Za-z0-9_.~+=-]{32,}$/;
 export function redactUrl(url: string): string {
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
-  const safePath = path
-    .split("/")
-    .map((s) => (OPAQUE_SEGMENT.test(s) && !isUuid(s.toLowerCase()) ? REDACTED : s))
-    .join("/");
+  const capability = CAPABILITY_PREFIXES.find((prefix) => path.toLowerCase().startsWith(prefix));
+  const safePath = capability
+    ? `${capability}${REDACTED}`
+    : path
+        .split("/")
+        .map((s) => (OPAQUE_SEGMENT.test(s) && !isUuid(s.toLowerCase()) ? REDACTED : s))
+        .join("/");
   if (q === -1) return safePath;
   const params = url
     .slice(q + 1)

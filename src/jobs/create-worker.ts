@@ -1,10 +1,45 @@
+import crypto from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { type Clock, systemClock } from "../domain/clock.js";
 import type { Runtime } from "../runtime.js";
 import { BlobErasureService } from "../services/blob-erasure.service.js";
+import { ExportRunner } from "./export-runner.js";
 import { EraseDeletedFilesTask } from "./tasks/erase-deleted-files.task.js";
+import { ExpireExportsTask } from "./tasks/expire-exports.task.js";
+import { RunExportsTask } from "./tasks/run-exports.task.js";
+import { ScheduleBackupsTask } from "./tasks/schedule-backups.task.js";
 import { Worker } from "./worker.js";
 
+/** A lease owner id unique to this process: host, pid and a random suffix (pid reuse). */
+export function workerId(): string {
+  return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
+}
+
+/** The export runner of a process, with temp files under `<data dir>/tmp/exports`. */
+export function createExportRunner(rt: Runtime, clock: Clock = systemClock): ExportRunner {
+  return new ExportRunner({
+    database: rt.database,
+    blobs: rt.blobs,
+    clock,
+    logger: rt.logger,
+    tmpRoot: path.join(rt.config.dataDir, "tmp", "exports"),
+    owner: workerId(),
+    leaseMs: rt.config.exportLeaseMs,
+  });
+}
+
 /** The worker with every background task of this release. */
-export function createWorker(rt: Runtime): Worker {
-  const erasure = new BlobErasureService(rt.database.db, rt.blobs);
-  return new Worker([new EraseDeletedFilesTask(erasure, rt.logger)], rt.logger);
+export function createWorker(rt: Runtime, clock: Clock = systemClock): Worker {
+  const { db } = rt.database;
+  const erasure = new BlobErasureService(db, rt.blobs);
+  return new Worker(
+    [
+      new RunExportsTask(createExportRunner(rt, clock)),
+      new ScheduleBackupsTask(db, clock, rt.logger),
+      new ExpireExportsTask(db, rt.blobs, clock, rt.logger),
+      new EraseDeletedFilesTask(erasure, rt.logger),
+    ],
+    rt.logger,
+  );
 }

@@ -44,6 +44,8 @@ export interface TestApp {
   database: TestDatabase;
   blobs: BlobStore;
   blobDir: string;
+  /** The link-signing key the app was built with (`opts.secret` or a random one). */
+  secret: Buffer;
   a: TestAccount;
   b: TestAccount;
   tokens: ApiTokenService;
@@ -60,6 +62,8 @@ export interface TestAppOptions {
   maxUploadBytes?: number;
   logger?: FastifyBaseLogger;
   clock?: Clock;
+  /** Link-signing key (`Runtime.secret`); random when omitted. */
+  secret?: Buffer;
 }
 
 /** A migrated database of `dialect`, a local blob store in a temp dir, two accounts, the app. */
@@ -74,11 +78,14 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
     rateLimitMax: opts.rateLimitMax ?? 100_000,
     maxUploadBytes: opts.maxUploadBytes ?? 1024 * 1024,
   };
+  const secret = opts.secret ?? crypto.randomBytes(32);
   const app = await buildApp({
     db: database.db,
     dialect,
     blobs,
     config,
+    secret,
+    readSnapshot: database.readSnapshot,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
@@ -126,6 +133,7 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
     database,
     blobs,
     blobDir,
+    secret,
     a,
     b,
     tokens,

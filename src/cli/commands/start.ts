@@ -18,18 +18,22 @@ export function registerStart(program: Command): void {
       const logger = createLogger({ level: config.logLevel });
       const rt = await openRuntime(config, logger);
       const demo = await ensureDemoAccount(rt);
+      const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
+      const configuredUrl = config.publicUrl ?? `http://${host}:${config.port}`;
       const app = await buildApp({
         db: rt.database.db,
         dialect: rt.database.dialect,
         blobs: rt.blobs,
         config,
         logger,
+        secret: rt.secret,
+        readSnapshot: rt.database.readSnapshot,
+        publicUrl: configuredUrl,
       });
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : config.port;
-      const url =
-        config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+      const url = config.publicUrl ?? `http://${host}:${port}`;
       let worker: Worker | undefined;
       if (opts.worker) {
         worker = createWorker(rt);

@@ -87,15 +87,16 @@ export function createExportJobs(dialect: DialectName) {
         .addColumn("day_of_month", t("integer"), (c) => c.notNull())
         .addColumn("retention_months", t("integer"), (c) => c.notNull())
         .addColumn("enabled_at", t("timestamp"))
+        .addColumn("next_due_at", t("timestamp"))
         .addColumn("enabled_by_id", t("id"), (c) => c.references("users.id"))
         .addColumn("created_at", t("timestamp"), (c) => c.notNull())
         .addColumn("updated_at", t("timestamp"), (c) => c.notNull())
         .addUniqueConstraint("backup_schedules_account_id_key", ["account_id"])
         .execute();
       await db.schema
-        .createIndex("backup_schedules_enabled_idx")
+        .createIndex("backup_schedules_enabled_next_due_at_idx")
         .on("backup_schedules")
-        .columns(["enabled"])
+        .columns(["enabled", "next_due_at"])
         .execute();
     },
     // biome-ignore lint/suspicious/noExplicitAny: see above

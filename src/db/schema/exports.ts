@@ -99,6 +99,7 @@ export const exportTables = {
       day_of_month: integer({ description: "1–31, clamped to the month's last day" }),
       retention_months: integer(),
       enabled_at: timestamp({ nullable: true }),
+      next_due_at: timestamp({ nullable: true, description: "when the scheduler makes the next backup" }),
       enabled_by_id: ref("users", "set null", { nullable: true }),
       ...stamps,
     },

@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Argument, type Command } from "commander";
+import { EXPORT_FORMATS } from "../../db/schema/index.js";
+import { systemClock } from "../../domain/clock.js";
+import { createExportRunner } from "../../jobs/create-worker.js";
+import type { ExportArtifact, ExportRun } from "../../repositories/export-run.repository.js";
+import { ExportService } from "../../services/export.service.js";
+import { SYSTEM_ACTOR } from "../../services/write-context.js";
+import type { BlobStore } from "../../storage/blob-store.js";
+import { requireAccount, withRuntime } from "../context.js";
+import { createProgress } from "../progress.js";
+
+const TERMINAL = new Set(["succeeded", "failed", "expired"]);
+
+/**
+ * `hirevault export <format> --account NAME --out PATH` (SPEC §8): support runs an export from
+ * the command line. It is an ordinary export run (listed, audited, downloadable from the app too):
+ * this process claims and runs it itself — or follows the one already waiting or running — then
+ * copies the file to PATH (a directory, or a file name), atomically (temp file + rename).
+ */
+export function registerExport(program: Command): void {
+  program
+    .command("export")
+    .description("run an export now and save its file (progress on stderr, the saved path on stdout)")
+    .addArgument(new Argument("<format>", "export format").choices([...EXPORT_FORMATS]))
+    .requiredOption("--account <name>", "account name")
+    .requiredOption("--out <path>", "file or existing directory to write to")
+    .action(async (format: string, opts: { account: string; out: string }) => {
+      await withRuntime(async (rt) => {
+        const account = await requireAccount(rt, opts.account);
+        const ctx = { accountId: account.id, actor: SYSTEM_ACTOR };
+        const exports = new ExportService(rt.database.db, systemClock);
+        const { run } = await exports.request(ctx, format, "cli");
+        const runner = createExportRunner(rt);
+        const progress = createProgress(`${format} export of ${account.name}`);
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
+        try {
+          let current: ExportRun = run;
+          while (!TERMINAL.has(current.state)) {
+            if (stop.signal.aborted) throw new Error("interrupted: the export was handed back to the queue");
+            const ran = await runner.runById(current.id, stop.signal, (done, total) =>
+              progress.update(done, total),
+            );
+            if (!ran) await sleep(1_000); // a worker has it (or it waits for a retry): follow it
+            current = (await exports.runs.get(account.id, current.id))!;
+            if (!ran && current.progress_total)
+              progress.update(Number(current.progress_done), Number(current.progress_total));
+          }
+          if (current.state !== "succeeded")
+            throw new Error(`the export ${current.state}: ${current.error ?? "no reason recorded"}`);
+          const [artifact] = await exports.runs.artifacts(account.id, [current.id]);
+          if (!artifact) throw new Error("the export finished without a file");
+          const target = await saveArtifact(rt.blobs, artifact, opts.out);
+          progress.done(
+            `${Number(artifact.size_bytes).toLocaleString("en")} bytes, sha256 ${artifact.sha256}`,
+          );
+          process.stdout.write(`${target}\n`);
+        } finally {
+          process.off("SIGINT", onSignal);
+          process.off("SIGTERM", onSignal);
+        }
+      });
+    });
+}
+
+/** Copies the artifact to `out` (or into it, when it is a directory) via a temp file + rename. */
+async function saveArtifact(blobs: BlobStore, artifact: ExportArtifact, out: string): Promise<string> {
+  const isDir = fs.existsSync(out) && fs.statSync(out).isDirectory();
+  const target = path.resolve(isDir ? path.join(out, artifact.file_name) : out);
+  const temp = `${target}.partial-${process.pid}`;
+  try {
+    await pipeline(await blobs.get(artifact.storage_key), fs.createWriteStream(temp, { mode: 0o600 }));
+    fs.renameSync(temp, target);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    throw err;
+  }
+  return target;
+}

@@ -1,0 +1,25 @@
+import { createHash } from "node:crypto";
+import { type Readable, Transform } from "node:stream";
+
+/**
+ * A pass-through that hashes (SHA-256) and counts the bytes flowing to storage, so an artifact's
+ * size and checksum are known without reading it back. An error of `source` destroys the meter,
+ * which makes the store's `put` reject and leave nothing behind.
+ */
+export function meterStream(source: Readable): {
+  stream: Transform;
+  result(): { sizeBytes: number; sha256: string };
+} {
+  const hash = createHash("sha256");
+  let sizeBytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  source.once("error", (err) => stream.destroy(err));
+  source.pipe(stream);
+  return { stream, result: () => ({ sizeBytes, sha256: hash.digest("hex") }) };
+}

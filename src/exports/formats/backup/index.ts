@@ -1,0 +1,132 @@
+/**
+ * The monthly backup (SPEC §2.1, the "Trakstar" format): one zip holding exactly
+ * `Candidates.xlsx` (the Candidates Excel Report of §2.4, cell for cell) and `Resumes/`
+ * (`Resumes/<Job opening>/<Stage>/<file>` per application with a CV, `Resumes/others/<file>`
+ * for persons without application).
+ *
+ * One pass over the report rows: each row's CV is streamed into the outer zip as it comes while
+ * the row goes into a sheet written to a temp file; the finished workbook is added last. The
+ * zip is streamed to storage as it is written: nothing is held whole in memory.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { ExportContext, ExportFormat } from "../../export-format.js";
+import { XlsxWriter } from "../../xlsx/xlsx-writer.js";
+import { ZipWriter } from "../../zip/zip-writer.js";
+import {
+  type CandidateReportRow,
+  countCandidateReportRows,
+  prepareCandidatesReport,
+  REPORT_SHEET_NAME,
+  RESUME_FILE_COLUMN,
+} from "../candidates-report/index.js";
+import { RESUMES_DIR } from "../candidates-report/resume-paths.js";
+import { backupFileName } from "./file-name.js";
+import { ResumeCopier } from "./resume-copier.js";
+
+/** Name of the workbook at the zip's root. */
+export const BACKUP_SHEET_FILE = "Candidates.xlsx";
+/** Progress is reported at most once per this many rows (it costs a heartbeat write upstream). */
+const PROGRESS_EVERY = 200;
+
+/** The monthly backup format (`backup` in the registry, API and `export_runs.format`). */
+export const backupFormat: ExportFormat = {
+  id: "backup",
+  label: "Monthly backup",
+  write: writeBackup,
+};
+
+/** Outcome of a promise, observed at once so a rejection is never unhandled while we work. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(p: Promise<T>, onError: (err: unknown) => void): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => {
+      onError(error);
+      return { ok: false as const, error };
+    },
+  );
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+async function writeBackup(ctx: ExportContext): Promise<void> {
+  ctx.signal.throwIfAborted();
+  const report = await prepareCandidatesReport(ctx.db, ctx.accountId, { signal: ctx.signal });
+  const total = await countCandidateReportRows(ctx.db, ctx.accountId);
+  const zip = new ZipWriter({ mtime: ctx.snapshotAt });
+  const spec = {
+    part: "backup",
+    fileName: backupFileName(ctx.accountName, ctx.snapshotAt, ctx.timeZone),
+    contentType: "application/zip",
+  };
+  // Storage consumes the zip while it is written. Whichever side fails first destroys the other:
+  // a failed upload aborts the zip (our pending write rejects), a failed write aborts the upload.
+  let firstFailure: unknown;
+  const saved = settle(ctx.saveArtifact(spec, zip.output), (err) => {
+    firstFailure ??= err;
+    zip.abort(asError(err));
+  });
+  try {
+    await writeEntries(ctx, zip, report.columns, report.rows, total);
+    await zip.finish();
+  } catch (err) {
+    firstFailure ??= err;
+    zip.abort(asError(err));
+    await report.rows.return(undefined);
+    await saved;
+    // Cancelled: whatever broke first (an aborted upload or file read), the abort is the cause.
+    throw ctx.signal.aborted ? ctx.signal.reason : firstFailure;
+  }
+  const result = await saved;
+  if (!result.ok) throw result.error;
+}
+
+async function writeEntries(
+  ctx: ExportContext,
+  zip: ZipWriter,
+  columns: ConstructorParameters<typeof XlsxWriter>[1]["columns"],
+  rows: AsyncIterable<CandidateReportRow>,
+  total: number,
+): Promise<void> {
+  // An explicit `Resumes/` entry, so the root holds both items of §2.1 even when no one has a
+  // CV. Deeper folders are implied by the file names, as every unzip tool creates them.
+  await zip.addDirectory(`${RESUMES_DIR}/`);
+
+  const sheetPath = path.join(ctx.tmpDir, BACKUP_SHEET_FILE);
+  const inner = new ZipWriter({ mtime: ctx.snapshotAt });
+  const xlsx = new XlsxWriter(inner, { sheetName: REPORT_SHEET_NAME, columns, created: ctx.snapshotAt });
+  const written = settle(pipeline(inner.output, fs.createWriteStream(sheetPath)), (err) =>
+    inner.abort(asError(err)),
+  );
+  try {
+    const copier = new ResumeCopier(ctx, zip);
+    let done = 0;
+    ctx.progress(0, total);
+    for await (const row of rows) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      let cells = row.cells;
+      if (row.resume && !(await copier.copy(row.resume))) {
+        cells = [...cells];
+        cells[RESUME_FILE_COLUMN] = `[missing from storage] ${row.resume.fileName}`;
+      }
+      await xlsx.addRow(cells);
+      if (++done % PROGRESS_EVERY === 0) ctx.progress(done, total);
+    }
+    await xlsx.finish();
+    await inner.finish();
+    ctx.progress(done, Math.max(total, done));
+  } catch (err) {
+    inner.abort(asError(err));
+    const w = await written;
+    throw w.ok ? err : w.error;
+  }
+  const w = await written;
+  if (!w.ok) throw w.error;
+  const { size } = await fs.promises.stat(sheetPath);
+  await zip.addEntry(BACKUP_SHEET_FILE, fs.createReadStream(sheetPath), { size });
+}

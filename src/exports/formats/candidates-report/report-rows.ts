@@ -1,0 +1,145 @@
+/**
+ * Rows of the Candidates Excel Report (SPEC §2.4): one per application, ordered by person id
+ * then application id; a person without application gets one row with empty opening columns.
+ * Persons are read in keyset batches and each batch's child rows with `person_id in (…)`, so
+ * memory is bounded whatever the account size. Queries run one at a time and none is open
+ * while a row is yielded: the caller may stream files between rows (ExportContext rules).
+ */
+import type { Kysely } from "kysely";
+import type { DB } from "../../../db/schema/index.js";
+import type { CellValue } from "../../xlsx/cell-value.js";
+import { customFieldCell, yesNo } from "./columns.js";
+import { loadPersonBatch, type PersonBatch, type PersonRow } from "./report-batch.js";
+import { loadReportLookups, type ReportLookups } from "./report-lookups.js";
+
+/** The CV placed for one row: the person's latest internal CV and its entry name in the backup. */
+export interface ReportResume {
+  attachmentId: string;
+  storageKey: string;
+  /** File name as uploaded. */
+  fileName: string;
+  sizeBytes: number;
+  /** Entry name in the backup zip (`Resumes/<Job opening>/<Stage>/<file>`), also the cell text. */
+  path: string;
+}
+
+/** One report row: its cells in column order, and the CV it points to. */
+export interface CandidateReportRow {
+  cells: CellValue[];
+  resume: ReportResume | null;
+}
+
+/** Options of {@link candidateReportRows}. */
+export interface ReportRowsOptions {
+  /** Lookups loaded beforehand (to build the columns first); loaded here when absent. */
+  lookups?: ReportLookups;
+  /** Persons per batch (default 500: ~500 ids per `in (…)`, far below both bind limits). */
+  batchSize?: number;
+  /** Checked before every batch; throws the abort reason. */
+  signal?: AbortSignal;
+}
+
+/** Default persons per batch. */
+export const REPORT_BATCH_SIZE = 500;
+
+/** Yields the report's rows (see the module comment). Deterministic for the same data. */
+export async function* candidateReportRows(
+  db: Kysely<DB>,
+  accountId: string,
+  opts: ReportRowsOptions = {},
+): AsyncGenerator<CandidateReportRow> {
+  const lookups = opts.lookups ?? (await loadReportLookups(db, accountId));
+  const batchSize = opts.batchSize ?? REPORT_BATCH_SIZE;
+  let after: string | null = null;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const batch = await loadPersonBatch(db, accountId, after, batchSize);
+    for (const person of batch.persons) yield* personRows(person, batch, lookups);
+    if (batch.persons.length < batchSize) return;
+    after = batch.persons[batch.persons.length - 1]!.id;
+  }
+}
+
+function* personRows(
+  person: PersonRow,
+  batch: PersonBatch,
+  lk: ReportLookups,
+): Generator<CandidateReportRow> {
+  const cv = batch.cvs.get(person.id);
+  const common = {
+    id: person.id,
+    name: [person.first_name, person.last_name].filter((s) => s !== "").join(" "),
+    email: batch.emails.get(person.id) ?? null,
+    phone: batch.phones.get(person.id) ?? null,
+    sourceType: person.source_type,
+    source: person.source_id === null ? null : (lk.sources.get(person.source_id) ?? null),
+    referrer: person.referrer,
+  };
+  const tags = (batch.tags.get(person.id) ?? []).join(", ");
+  const values = batch.values.get(person.id);
+  const custom = lk.definitions.map((d) => customFieldCell(d.type, values?.get(d.id)));
+  const resumeAt = (path: string): ReportResume => ({
+    attachmentId: cv!.id,
+    storageKey: cv!.storage_key,
+    fileName: cv!.file_name,
+    sizeBytes: Number(cv!.size_bytes),
+    path,
+  });
+
+  const apps = batch.applications.get(person.id) ?? [];
+  if (apps.length === 0) {
+    const resume = cv ? resumeAt(lk.paths.forPersonWithoutApplication(cv.file_name)) : null;
+    const owner = person.owner_id === null ? null : (lk.users.get(person.owner_id) ?? null);
+    yield {
+      cells: [
+        ...[common.id, common.name, common.email, common.phone, common.sourceType, common.source],
+        ...[common.referrer, yesNo(false), null, null, null, null, null, owner],
+        ...[new Date(person.created_at), new Date(person.updated_at), resume?.path ?? null, tags],
+        ...custom,
+      ],
+      resume,
+    };
+    return;
+  }
+  for (const app of apps) {
+    const resume = cv ? resumeAt(lk.paths.forApplication(app.job_id, app.stage_id, cv.file_name)) : null;
+    const assigned = app.assigned_to_id === null ? null : (lk.users.get(app.assigned_to_id) ?? null);
+    // Last Updated: the later of the person's and the application's updated_at.
+    const updated = Math.max(Date.parse(app.updated_at), Date.parse(person.updated_at));
+    yield {
+      cells: [
+        ...[common.id, common.name, common.email, common.phone, common.sourceType, common.source],
+        ...[common.referrer, yesNo(app.archived), app.job_id, lk.jobs.get(app.job_id) ?? null],
+        ...[lk.stages.get(app.stage_id) ?? null, app.status, app.decision_reason, assigned],
+        ...[new Date(app.created_at), new Date(updated), resume?.path ?? null, tags],
+        ...custom,
+      ],
+      resume,
+    };
+  }
+}
+
+/** Number of rows {@link candidateReportRows} yields (applications + persons without one). */
+export async function countCandidateReportRows(db: Kysely<DB>, accountId: string): Promise<number> {
+  const apps = await db
+    .selectFrom("applications")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  const alone = await db
+    .selectFrom("persons")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("persons.account_id", "=", accountId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("applications")
+            .select("applications.id")
+            .whereRef("applications.person_id", "=", "persons.id")
+            .where("applications.account_id", "=", accountId),
+        ),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(apps.n) + Number(alone.n);
+}

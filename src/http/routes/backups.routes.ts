@@ -1,0 +1,145 @@
+import { PassThrough, pipeline } from "node:stream";
+import { Type } from "@sinclair/typebox";
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema/index.js";
+import { nextOccurrence } from "../../domain/backup-period.js";
+import type { Clock } from "../../domain/clock.js";
+import { ForbiddenError } from "../../domain/errors.js";
+import { canExport } from "../../domain/roles.js";
+import { streamCandidatesReport } from "../../exports/formats/candidates-report/index.js";
+import { recordAudit } from "../../repositories/audit-log.repository.js";
+import type { BackupScheduleService } from "../../services/backup-schedule.service.js";
+import type { DownloadLinkService } from "../../services/download-link.service.js";
+import type { ExportService } from "../../services/export.service.js";
+import { contentDisposition } from "../attachments/content-disposition.js";
+import { authOf, writeContextOf } from "../middleware/auth.js";
+import { presentExportRun } from "../presenters/export-run.presenter.js";
+import { ERROR_RESPONSES } from "../schemas/common.schema.js";
+import { BackupScheduleSchema } from "../schemas/export.schema.js";
+import type { App } from "../types.js";
+
+export interface BackupRouteDeps {
+  schedules: BackupScheduleService;
+  exports: ExportService;
+  links: DownloadLinkService | undefined;
+  clock: Clock;
+  /** Runs a read on one consistent snapshot (`Database.readSnapshot`). */
+  readSnapshot: <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
+}
+
+/** Backups listed in Settings: the newest 24 that are still downloadable or on their way. */
+const LISTED_BACKUPS = 24;
+
+/**
+ * Settings › Data Backup through the API (SPEC §2.1) and the Candidates Excel Report on its own
+ * (§2.4). Owners and admins only.
+ */
+export function registerBackupRoutes(app: App, deps: BackupRouteDeps): void {
+  const view = async (request: Parameters<typeof writeContextOf>[0]) => {
+    const ctx = writeContextOf(request);
+    const { schedule, timeZone } = await deps.schedules.get(ctx);
+    const runs = await deps.exports.list(ctx, { format: "backup", limit: LISTED_BACKUPS });
+    const minting = { links: deps.links, clock: deps.clock, userId: authOf(request).userId };
+    const backups = runs
+      .filter((r) => r.run.state !== "expired" && r.run.state !== "failed" && r.run.revoked_at === null)
+      .map((r) => presentExportRun(r.run, r.artifacts, minting));
+    return {
+      enabled: schedule.enabled,
+      day_of_month: schedule.day_of_month,
+      time_zone: timeZone,
+      retention_months: schedule.retention_months,
+      enabled_at: schedule.enabled_at,
+      next_backup_at: schedule.enabled
+        ? nextOccurrence(deps.clock.now(), schedule.day_of_month, timeZone).toISOString()
+        : null,
+      latest_backup: backups.find((b) => b.state === "succeeded") ?? null,
+      backups,
+    };
+  };
+
+  app.get(
+    "/api/v1/backup-schedule",
+    {
+      config: { minRole: "admin" },
+      schema: {
+        tags: ["backups"],
+        operationId: "get_backup_schedule",
+        summary: "Settings › Data Backup: the monthly schedule, the latest backup and older ones",
+        response: { 200: BackupScheduleSchema, ...ERROR_RESPONSES },
+      },
+    },
+    (request) => view(request),
+  );
+
+  app.put(
+    "/api/v1/backup-schedule",
+    {
+      config: { minRole: "admin" },
+      schema: {
+        tags: ["backups"],
+        operationId: "update_backup_schedule",
+        summary: "Enable Monthly Backups (the first one starts at once) or disable them; set retention",
+        body: Type.Object(
+          {
+            enabled: Type.Optional(Type.Boolean()),
+            retention_months: Type.Optional(Type.Integer({ description: "1–24, default 3" })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: BackupScheduleSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      await deps.schedules.update(writeContextOf(request), request.body);
+      return view(request);
+    },
+  );
+
+  app.get(
+    "/api/v1/reports/candidates.xlsx",
+    {
+      config: { minRole: "admin" },
+      schema: {
+        tags: ["backups"],
+        operationId: "download_candidates_report",
+        summary: "The Candidates Excel Report (the sheet of the monthly backup), streamed",
+      },
+    },
+    async (request, reply) => {
+      const ctx = writeContextOf(request);
+      if (!canExport(ctx.actor.role)) throw new ForbiddenError("Only owners and admins can export data.");
+      const now = deps.clock.now();
+      await recordAudit(
+        deps.exports.db,
+        ctx,
+        { action: "report.downloaded", entityType: "report", changes: { report: "candidates" } },
+        now.toISOString(),
+      );
+      // The snapshot stays open while the client reads; a client that goes away ends it.
+      const body = new PassThrough();
+      const abort = new AbortController();
+      reply.raw.once("close", () => abort.abort());
+      deps
+        .readSnapshot(
+          (db) =>
+            new Promise<void>((resolve, reject) => {
+              const report = streamCandidatesReport(db, ctx.accountId, {
+                snapshotAt: now,
+                signal: abort.signal,
+              });
+              pipeline(report, body, (err) => (err ? reject(err) : resolve()));
+            }),
+        )
+        .catch((err) => {
+          if (!abort.signal.aborted) request.log.error({ err }, "candidates report failed mid-stream");
+          body.destroy(err);
+        });
+      const day = now.toISOString().slice(0, 10);
+      return reply
+        .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .header("content-disposition", contentDisposition(`Candidates-${day}.xlsx`))
+        .header("cache-control", "private, no-store")
+        .send(body);
+    },
+  );
+}

@@ -1,0 +1,282 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/create-db.js";
+import type { DB } from "../db/schema/index.js";
+import type { Clock } from "../domain/clock.js";
+import { meterStream } from "../exports/artifact-meter.js";
+import type {
+  ArtifactSpec,
+  ExportContext,
+  ExportFormat,
+  ExportFormatId,
+  ExportWarning,
+  SavedArtifact,
+} from "../exports/export-format.js";
+import { exportFormat } from "../exports/registry.js";
+import { artifactExpiry } from "../exports/retention.js";
+import type { Logger } from "../logger.js";
+import { recordAudit } from "../repositories/audit-log.repository.js";
+import { type ExportRun, ExportRunRepository } from "../repositories/export-run.repository.js";
+import { SYSTEM_ACTOR } from "../services/write-context.js";
+import type { BlobStore } from "../storage/blob-store.js";
+import {
+  errorText,
+  LeaseLostError,
+  PermanentExportError,
+  retryDelayMs,
+  ShutdownError,
+} from "./export-errors.js";
+
+export interface ExportRunnerOptions {
+  database: Database;
+  blobs: BlobStore;
+  clock: Clock;
+  logger: Logger;
+  /** Where attempts keep temp files (`<data dir>/tmp/exports`). */
+  tmpRoot: string;
+  /** This worker's lease owner id (host, pid, random). */
+  owner: string;
+  /** A claimed run is this worker's for this long without a heartbeat. */
+  leaseMs?: number;
+  /** Heartbeat (lease extension + progress) interval; well under a third of the lease. */
+  heartbeatMs?: number;
+  /** Format lookup (default: the registry); tests pass formats that fail on purpose. */
+  formats?: (id: string) => ExportFormat | undefined;
+}
+
+/** Stored warnings are capped; the count is kept whole. */
+const MAX_STORED_WARNINGS = 1000;
+
+/** Where the files of a run live; every attempt writes below its own number. */
+export function runPrefix(run: Pick<ExportRun, "account_id" | "id">): string {
+  return `accounts/${run.account_id}/exports/${run.id}/`;
+}
+
+/**
+ * Runs claimed export runs (Outline's ExportTask: load → run → upload → publish → clean up).
+ * Artifacts are written under `accounts/<a>/exports/<run>/<attempt>/<part>`, so a stalled
+ * worker's late upload can never overwrite the files of the attempt that published; a run is
+ * published (state + artifact rows) in one transaction guarded by the lease, and whatever an
+ * attempt leaves behind is deleted by the next attempt or at failure.
+ */
+export class ExportRunner {
+  readonly runs: ExportRunRepository;
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+
+  constructor(private readonly opts: ExportRunnerOptions) {
+    this.runs = new ExportRunRepository(opts.database.db);
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.heartbeatMs = opts.heartbeatMs ?? Math.min(2_000, Math.floor(this.leaseMs / 4));
+  }
+
+  /** Claims and runs one run; `false` when none was runnable. */
+  async runNext(signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return false;
+    const run = await this.runs.claimNext(this.opts.owner, this.opts.clock.now(), this.leaseMs);
+    if (!run) return false;
+    await this.run(run, signal);
+    return true;
+  }
+
+  /** Claims one given run (the CLI runs its own request) and runs it; undefined if not runnable. */
+  async runById(
+    id: string,
+    signal: AbortSignal,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ExportRun | undefined> {
+    const run = await this.runs.claimNext(this.opts.owner, this.opts.clock.now(), this.leaseMs, id);
+    if (!run) return undefined;
+    await this.run(run, signal, onProgress);
+    return this.runs.get(run.account_id, run.id);
+  }
+
+  private async run(run: ExportRun, stop: AbortSignal, onProgress?: (done: number, total: number) => void) {
+    const { database, clock, logger } = this.opts;
+    const log = logger.child({ exportRunId: run.id, format: run.format, attempt: run.attempts });
+    const controller = new AbortController();
+    const onStop = () => controller.abort(new ShutdownError());
+    stop.addEventListener("abort", onStop, { once: true });
+    const progress = { done: 0, total: null as number | null };
+    const beat = setInterval(() => {
+      this.runs.heartbeat(run.id, this.opts.owner, clock.now(), this.leaseMs, progress).then(
+        (held) => {
+          if (!held) controller.abort(new LeaseLostError());
+        },
+        (err) => log.warn({ err }, "export heartbeat failed; retrying at the next beat"),
+      );
+    }, this.heartbeatMs);
+    const tmpDir = path.join(this.opts.tmpRoot, `${run.id}-${run.attempts}`);
+    const saved: SavedArtifact[] = [];
+    const warnings: ExportWarning[] = [];
+    let warningCount = 0;
+    try {
+      await this.clearEarlierAttempts(run);
+      await fs.mkdir(tmpDir, { recursive: true, mode: 0o700 });
+      const format = (this.opts.formats ?? exportFormat)(run.format);
+      if (!format) throw new PermanentExportError(`this release cannot produce "${run.format}" exports`);
+      const account = await database.db
+        .selectFrom("accounts")
+        .select(["name", "time_zone"])
+        .where("id", "=", run.account_id)
+        .executeTakeFirst();
+      if (!account) throw new PermanentExportError("the account no longer exists");
+      log.info("export started");
+      const snapshotAt = await database.readSnapshot(async (db) => {
+        const at = clock.now();
+        await format.write(
+          this.context(run, db, at, account, tmpDir, controller.signal, log, {
+            progress: (done, total) => {
+              progress.done = done;
+              progress.total = total;
+              onProgress?.(done, total);
+            },
+            warn: (w) => {
+              warningCount++;
+              if (warnings.length < MAX_STORED_WARNINGS) warnings.push(w);
+              log.warn(
+                { warning: { entity: w.entity, id: w.id, reason: w.reason } },
+                "file left out of export",
+              );
+            },
+            saved,
+          }),
+        );
+        return at;
+      });
+      controller.signal.throwIfAborted();
+      const now = clock.now();
+      const retentionMonths = await this.retentionMonths(run);
+      const published = await this.runs.complete(
+        run,
+        this.opts.owner,
+        {
+          now,
+          snapshotAt,
+          expiresAt: artifactExpiry(run.format as ExportFormatId, now, retentionMonths),
+          artifacts: saved,
+          warnings: warningCount ? { count: warningCount, items: warnings } : null,
+          progress,
+        },
+        (trx) =>
+          this.audit(trx, run, "export.succeeded", { warnings: warningCount, attempt: run.attempts }, now),
+      );
+      if (!published) throw new LeaseLostError();
+      log.info({ artifacts: saved.length, warnings: warningCount }, "export published");
+    } catch (err) {
+      await this.afterFailure(run, controller.signal.reason ?? err, log);
+    } finally {
+      clearInterval(beat);
+      stop.removeEventListener("abort", onStop);
+      await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private context(
+    run: ExportRun,
+    db: Kysely<DB>,
+    snapshotAt: Date,
+    account: { name: string; time_zone: string },
+    tmpDir: string,
+    signal: AbortSignal,
+    logger: Logger,
+    sinks: Pick<ExportContext, "progress" | "warn"> & { saved: SavedArtifact[] },
+  ): ExportContext {
+    const blobs = this.opts.blobs;
+    return {
+      runId: run.id,
+      accountId: run.account_id,
+      accountName: account.name,
+      timeZone: account.time_zone,
+      db,
+      snapshotAt,
+      blobs,
+      tmpDir,
+      signal,
+      logger,
+      progress: sinks.progress,
+      warn: sinks.warn,
+      saveArtifact: async (spec: ArtifactSpec, body: Readable) => {
+        const storageKey = `${runPrefix(run)}${run.attempts}/${spec.part}`;
+        const meter = meterStream(body);
+        await blobs.put(storageKey, meter.stream, { contentType: spec.contentType, signal });
+        const artifact = { ...spec, storageKey, ...meter.result() };
+        sinks.saved.push(artifact);
+        return artifact;
+      },
+    };
+  }
+
+  /** Retry, release or fail after an attempt did not publish; its files are deleted in every case. */
+  private async afterFailure(run: ExportRun, err: unknown, log: Logger): Promise<void> {
+    const now = this.opts.clock.now();
+    if (err instanceof LeaseLostError) {
+      // Another worker owns the run now: leave the row alone, remove only this attempt's files.
+      log.warn("lease lost; leaving the export to the worker that took it over");
+      await this.deleteAttemptFiles(run, run.attempts);
+      return;
+    }
+    await this.deleteAttemptFiles(run, run.attempts);
+    if (err instanceof ShutdownError) {
+      await this.runs.giveBack(run, this.opts.owner, { now, error: null, retryAt: now, release: true });
+      log.info("export handed back for another worker (shutdown)");
+      return;
+    }
+    const text = errorText(err);
+    const permanent = err instanceof PermanentExportError || run.attempts >= run.max_attempts;
+    if (permanent) {
+      await this.runs.giveBack(run, this.opts.owner, { now, error: text, retryAt: null }, (trx) =>
+        this.audit(trx, run, "export.failed", { error: text, attempts: run.attempts }, now),
+      );
+      log.error({ err }, "export failed");
+      return;
+    }
+    const retryAt = new Date(now.getTime() + retryDelayMs(run.attempts));
+    await this.runs.giveBack(run, this.opts.owner, { now, error: text, retryAt });
+    log.warn({ err, retryAt }, "export attempt failed; will retry");
+  }
+
+  private async clearEarlierAttempts(run: ExportRun): Promise<void> {
+    for await (const blob of this.opts.blobs.list(runPrefix(run))) await this.opts.blobs.delete(blob.key);
+    const entries = await fs.readdir(this.opts.tmpRoot).catch(() => [] as string[]);
+    for (const e of entries) {
+      if (e.startsWith(`${run.id}-`))
+        await fs.rm(path.join(this.opts.tmpRoot, e), { recursive: true, force: true });
+    }
+  }
+
+  private async deleteAttemptFiles(run: ExportRun, attempt: number): Promise<void> {
+    try {
+      for await (const blob of this.opts.blobs.list(`${runPrefix(run)}${attempt}/`))
+        await this.opts.blobs.delete(blob.key);
+    } catch (err) {
+      // The next attempt (or the expiry sweep) deletes the run's leftovers again.
+      this.opts.logger.warn({ err, exportRunId: run.id }, "could not delete a failed attempt's files yet");
+    }
+  }
+
+  private async retentionMonths(run: ExportRun): Promise<number | undefined> {
+    const row = await this.opts.database.db
+      .selectFrom("backup_schedules")
+      .select("retention_months")
+      .where("account_id", "=", run.account_id)
+      .executeTakeFirst();
+    return row?.retention_months;
+  }
+
+  private audit(trx: Kysely<DB>, run: ExportRun, action: string, changes: unknown, now: Date): Promise<void> {
+    return recordAudit(
+      trx,
+      { accountId: run.account_id, actor: SYSTEM_ACTOR },
+      {
+        action,
+        entityType: "export_run",
+        entityId: run.id,
+        changes: { format: run.format, ...(changes as object) },
+      },
+      now.toISOString(),
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import type { Kysely, Selectable } from "kysely";
+import type { DB } from "../db/schema/index.js";
+import { nextOccurrence, periodOf, wallClock } from "../domain/backup-period.js";
+import type { Clock } from "../domain/clock.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import { canExport } from "../domain/roles.js";
+import { DEFAULT_BACKUP_RETENTION_MONTHS } from "../exports/retention.js";
+import { recordAudit } from "../repositories/audit-log.repository.js";
+import { ExportRunRepository } from "../repositories/export-run.repository.js";
+import { MAX_ATTEMPTS } from "./export.service.js";
+import type { WriteContext } from "./write-context.js";
+
+export type BackupSchedule = Selectable<DB["backup_schedules"]>;
+
+/** Retention an admin may choose, in months (SPEC §2.1 default 3; GDPR storage limitation). */
+export const RETENTION_RANGE = { min: 1, max: 24 } as const;
+
+/**
+ * Settings › Data Backup (SPEC §2.1): enabling makes the first backup at once and anchors the
+ * monthly schedule on that day in the account's time zone; disabling stops new backups and keeps
+ * the ones made (they expire with their retention).
+ */
+export class BackupScheduleService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The account's schedule; a never-enabled account gets the defaults (disabled). */
+  async get(ctx: WriteContext): Promise<{ schedule: BackupSchedule; timeZone: string }> {
+    assertAdmin(ctx);
+    const timeZone = await this.timeZone(ctx.accountId);
+    const row = await this.db
+      .selectFrom("backup_schedules")
+      .selectAll()
+      .where("account_id", "=", ctx.accountId)
+      .executeTakeFirst();
+    const at = this.clock.now().toISOString();
+    return {
+      timeZone,
+      schedule: row ?? {
+        id: "",
+        account_id: ctx.accountId,
+        enabled: false,
+        day_of_month: wallClock(this.clock.now(), timeZone).day,
+        retention_months: DEFAULT_BACKUP_RETENTION_MONTHS,
+        enabled_at: null,
+        enabled_by_id: null,
+        next_due_at: null,
+        created_at: at,
+        updated_at: at,
+      },
+    };
+  }
+
+  /** Turns backups on or off and/or changes retention; audited. */
+  async update(
+    ctx: WriteContext,
+    input: { enabled?: boolean; retention_months?: number },
+  ): Promise<{ schedule: BackupSchedule; timeZone: string }> {
+    assertAdmin(ctx);
+    const r = input.retention_months;
+    if (r !== undefined && !(Number.isInteger(r) && r >= RETENTION_RANGE.min && r <= RETENTION_RANGE.max)) {
+      throw ValidationError.field(
+        "retention_months",
+        `must be a whole number from ${RETENTION_RANGE.min} to ${RETENTION_RANGE.max}`,
+      );
+    }
+    const { schedule: current, timeZone } = await this.get(ctx);
+    const now = this.clock.now();
+    const at = now.toISOString();
+    const enabling = input.enabled === true && !current.enabled;
+    const next = {
+      enabled: input.enabled ?? current.enabled,
+      retention_months: r ?? current.retention_months,
+      day_of_month: enabling ? wallClock(now, timeZone).day : current.day_of_month,
+      enabled_at: enabling ? at : current.enabled_at,
+      enabled_by_id: enabling ? (ctx.actor.type === "user" ? ctx.actor.id : null) : current.enabled_by_id,
+      updated_at: at,
+    };
+    const dayOfMonth = next.day_of_month;
+    const nextDue = next.enabled ? nextOccurrence(now, dayOfMonth, timeZone).toISOString() : null;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("backup_schedules")
+        .values({ id: newId(), account_id: ctx.accountId, ...next, next_due_at: nextDue, created_at: at })
+        .onConflict((oc) => oc.column("account_id").doUpdateSet({ ...next, next_due_at: nextDue }))
+        .execute();
+      if (input.enabled !== undefined && input.enabled !== current.enabled) {
+        await recordAudit(
+          trx,
+          ctx,
+          {
+            action: input.enabled ? "backup_schedule.enabled" : "backup_schedule.disabled",
+            entityType: "backup_schedule",
+            changes: { day_of_month: dayOfMonth, retention_months: next.retention_months },
+          },
+          at,
+        );
+      }
+    });
+    if (enabling) {
+      // The first backup right away, as this month's: a re-enable within a month that already has
+      // one does not make a second (one backup per period, RELIABILITY 3.10).
+      await new ExportRunRepository(this.db).createOrGetActive(
+        {
+          accountId: ctx.accountId,
+          format: "backup",
+          trigger: "schedule",
+          requestedById: next.enabled_by_id,
+          period: periodOf(now, timeZone),
+          maxAttempts: MAX_ATTEMPTS,
+        },
+        now,
+      );
+    }
+    return this.get(ctx);
+  }
+
+  private async timeZone(accountId: string): Promise<string> {
+    const account = await this.db
+      .selectFrom("accounts")
+      .select("time_zone")
+      .where("id", "=", accountId)
+      .executeTakeFirst();
+    if (!account) throw new NotFoundError("account", accountId);
+    return account.time_zone;
+  }
+}
+
+function assertAdmin(ctx: WriteContext): void {
+  if (!canExport(ctx.actor.role)) throw new ForbiddenError("Only owners and admins manage backups.");
+}

@@ -1,0 +1,325 @@
+import crypto from "node:crypto";
+import type { Kysely } from "kysely";
+import type { DB, Row } from "../db/schema/index.js";
+import { type Clock, systemClock } from "../domain/clock.js";
+import { ValidationError } from "../domain/errors.js";
+import { isUuid } from "../domain/ids.js";
+import { canExport, type Role } from "../domain/roles.js";
+import { recordAudit } from "../repositories/audit-log.repository.js";
+import type { WriteContext } from "./write-context.js";
+
+/** Longest lifetime of a link, like an S3 SigV4 presigned URL (604,800 s; RELIABILITY 2.2, 2.5). */
+export const MAX_LINK_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+
+/** Token layout version (first payload byte); a new layout gets a new number. */
+const FORMAT_VERSION = 1;
+/** Key id (second payload byte): which derived key signed the token, so keys can rotate. */
+const KEY_ID = 1;
+/** version(1) + key id(1) + account, run, artifact, user (16 each) + expiry in unix seconds (6). */
+const PAYLOAD_BYTES = 2 + 4 * 16 + 6;
+const MAC_BYTES = 32;
+// Unpadded base64url lengths: 72 bytes → 96 characters, 32 bytes → 43 characters.
+const PAYLOAD_CHARS = Math.ceil((PAYLOAD_BYTES * 4) / 3);
+const MAC_CHARS = Math.ceil((MAC_BYTES * 4) / 3);
+const TOKEN_CHARS = PAYLOAD_CHARS + 1 + MAC_CHARS;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** What a link grants, as signed into its token. */
+export interface LinkClaims {
+  keyId: number;
+  accountId: string;
+  exportRunId: string;
+  artifactId: string;
+  /** The owner or admin the link was minted for: downloads are audited as them. */
+  userId: string;
+  expiresAt: Date;
+}
+
+/** Input of {@link DownloadLinkService.mint}; the caller has checked that the user may export. */
+export interface MintLinkInput {
+  accountId: string;
+  exportRunId: string;
+  artifactId: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+/** A minted link. `expiresAt` is the signed expiry (whole seconds, never later than asked). */
+export interface MintedLink {
+  token: string;
+  url: string;
+  expiresAt: Date;
+}
+
+/** A link that passed every check, with the rows it grants (the storage key comes from the DB). */
+export interface ResolvedDownload {
+  claims: LinkClaims;
+  run: Row<"export_runs">;
+  artifact: Row<"export_artifacts">;
+  user: { id: string; role: Role };
+}
+
+/** Why a link was refused. Only `invalid` (bad signature) cannot be attributed to an account. */
+export type DenialReason =
+  | "invalid"
+  | "not_found"
+  | "expired"
+  | "revoked"
+  | "not_ready"
+  | "user_inactive"
+  | "role";
+
+const STATUS_OF: Record<DenialReason, 403 | 404 | 410> = {
+  invalid: 404,
+  not_found: 404,
+  not_ready: 404,
+  expired: 410,
+  revoked: 410,
+  user_inactive: 403,
+  role: 403,
+};
+
+/**
+ * A refused download link: 404 (forged, altered, unknown, not ready), 410 Gone (expired or
+ * revoked) or 403 (the user may no longer export). `claims` is set when the signature was valid,
+ * so the denial can be audited against the account; it never holds the token.
+ * (Defined here rather than as a `GoneError` in `domain/errors.ts`; the route maps it.)
+ */
+export class DownloadDeniedError extends Error {
+  override name = "DownloadDeniedError";
+  readonly status: 403 | 404 | 410;
+  constructor(
+    readonly reason: DenialReason,
+    readonly claims?: LinkClaims,
+  ) {
+    super(`download link refused: ${reason}`);
+    this.status = STATUS_OF[reason];
+  }
+}
+
+/** What a finished or aborted download sent, for its audit entry. */
+export interface DownloadOutcome {
+  ip?: string | undefined;
+  range: string | null;
+  status: number;
+  plannedBytes: number;
+  bytesSent: number;
+  completed: boolean;
+}
+
+/** Dependencies of {@link DownloadLinkService}. */
+export interface DownloadLinkServiceDeps {
+  db: Kysely<DB>;
+  /** The link-signing secret (`Runtime.secret`); only a key derived from it signs. */
+  secret: Buffer;
+  clock?: Clock;
+  /** Origin of absolute links, e.g. `https://hr.example.com` (`PUBLIC_URL`); else path-only URLs. */
+  publicUrl?: string | undefined;
+}
+
+/**
+ * Signed, expiring, revocable download links for export artifacts (SPEC §5, RELIABILITY 2).
+ *
+ * Token: `base64url(payload) "." base64url(HMAC-SHA256(key, payload))`, where the payload is
+ * fixed-size binary (version, key id, account, run, artifact, user, expiry) and the key is
+ * HKDF-SHA256 of the secret for the purpose "download-links", so the raw secret never signs.
+ * A link is a bearer credential until it expires, but every use re-checks the database: revoked
+ * or expired runs answer 410, a user who lost the owner/admin role 403 (RELIABILITY 2.7), and
+ * the storage key is looked up by (account, run, artifact), never taken from the URL (2.6).
+ */
+export class DownloadLinkService {
+  private readonly db: Kysely<DB>;
+  private readonly clock: Clock;
+  private readonly key: Buffer;
+  private readonly publicUrl: string;
+
+  constructor(deps: DownloadLinkServiceDeps) {
+    if (deps.secret.length === 0) throw new Error("the link-signing secret is empty");
+    this.db = deps.db;
+    this.clock = deps.clock ?? systemClock;
+    this.key = deriveKey(deps.secret, KEY_ID);
+    this.publicUrl = (deps.publicUrl ?? "").replace(/\/+$/, "");
+  }
+
+  /**
+   * Signs a link. @throws {ValidationError} when `expiresAt` is not in the future or is more than
+   * 7 days away (RELIABILITY 2.2), or when an id is not a UUID.
+   */
+  mint(input: MintLinkInput): MintedLink {
+    const now = this.clock.now().getTime();
+    const expMs = input.expiresAt.getTime();
+    if (!Number.isFinite(expMs) || expMs <= now)
+      throw ValidationError.field("expires_at", "must be in the future");
+    if (expMs > now + MAX_LINK_LIFETIME_SECONDS * 1000)
+      throw ValidationError.field(
+        "expires_at",
+        `must be at most ${MAX_LINK_LIFETIME_SECONDS} s (7 days) away`,
+      );
+    const ids = [input.accountId, input.exportRunId, input.artifactId, input.userId];
+    for (const id of ids) if (!isUuid(id)) throw ValidationError.field("id", "must be a lower-case UUID");
+    const exp = Math.floor(expMs / 1000);
+    const payload = Buffer.alloc(PAYLOAD_BYTES);
+    payload[0] = FORMAT_VERSION;
+    payload[1] = KEY_ID;
+    ids.forEach((id, i) => {
+      Buffer.from(id.replaceAll("-", ""), "hex").copy(payload, 2 + i * 16);
+    });
+    payload.writeUIntBE(exp, 2 + 4 * 16, 6);
+    const token = `${payload.toString("base64url")}.${this.mac(payload).toString("base64url")}`;
+    return { token, url: `${this.publicUrl}/downloads/${token}`, expiresAt: new Date(exp * 1000) };
+  }
+
+  /**
+   * Checks a token's form and signature only (no database, no expiry): the claims, or `null` for
+   * anything forged, altered, truncated or malformed. Never throws, whatever the input.
+   */
+  verify(token: unknown): LinkClaims | null {
+    if (typeof token !== "string" || token.length !== TOKEN_CHARS) return null;
+    const [p64, m64, extra] = token.split(".");
+    if (extra !== undefined || p64?.length !== PAYLOAD_CHARS || m64?.length !== MAC_CHARS) return null;
+    const payload = decodeCanonical(p64);
+    const mac = decodeCanonical(m64);
+    if (payload?.length !== PAYLOAD_BYTES || mac?.length !== MAC_BYTES) return null;
+    const expected = this.mac(payload);
+    // timingSafeEqual throws on unequal lengths, so the length was checked first (RELIABILITY 2.1).
+    if (expected.length !== mac.length || !crypto.timingSafeEqual(expected, mac)) return null;
+    if (payload[0] !== FORMAT_VERSION || payload[1] !== KEY_ID) return null;
+    const uuid = (i: number) => formatUuid(payload.subarray(2 + i * 16, 18 + i * 16));
+    return {
+      keyId: payload[1],
+      accountId: uuid(0),
+      exportRunId: uuid(1),
+      artifactId: uuid(2),
+      userId: uuid(3),
+      expiresAt: new Date(payload.readUIntBE(2 + 4 * 16, 6) * 1000),
+    };
+  }
+
+  /**
+   * Resolves a token to what it may download, re-checking everything in the database.
+   * Order: signature (404) → run of the token's account (404) → link expiry, run revoked or
+   * expired (410) → user still active owner/admin (403) → run succeeded (404) → artifact of
+   * (account, run, artifact id) (404).
+   * @throws {DownloadDeniedError}
+   */
+  async resolve(token: unknown): Promise<ResolvedDownload> {
+    const claims = this.verify(token);
+    if (!claims) throw new DownloadDeniedError("invalid");
+    const run = await this.db
+      .selectFrom("export_runs")
+      .selectAll()
+      .where("account_id", "=", claims.accountId)
+      .where("id", "=", claims.exportRunId)
+      .executeTakeFirst();
+    if (!run) throw new DownloadDeniedError("not_found", claims);
+
+    const now = this.clock.now().getTime();
+    if (now > claims.expiresAt.getTime()) throw new DownloadDeniedError("expired", claims);
+    if (run.revoked_at !== null) throw new DownloadDeniedError("revoked", claims);
+    if (run.state === "expired" || (run.expires_at !== null && now > Date.parse(run.expires_at)))
+      throw new DownloadDeniedError("expired", claims);
+
+    const user = await this.db
+      .selectFrom("users")
+      .select(["id", "role", "status"])
+      .where("account_id", "=", claims.accountId)
+      .where("id", "=", claims.userId)
+      .executeTakeFirst();
+    if (user?.status !== "active") throw new DownloadDeniedError("user_inactive", claims);
+    const role = user.role as Role;
+    if (!canExport(role)) throw new DownloadDeniedError("role", claims);
+
+    if (run.state !== "succeeded") throw new DownloadDeniedError("not_ready", claims);
+    const artifact = await this.db
+      .selectFrom("export_artifacts")
+      .selectAll()
+      .where("account_id", "=", claims.accountId)
+      .where("export_run_id", "=", run.id)
+      .where("id", "=", claims.artifactId)
+      .executeTakeFirst();
+    if (!artifact) throw new DownloadDeniedError("not_found", claims);
+    return { claims, run, artifact, user: { id: user.id, role } };
+  }
+
+  /** Audits a GET download (`export.downloaded`) as the link's user; never the token. */
+  async recordDownload(resolved: ResolvedDownload, outcome: DownloadOutcome): Promise<void> {
+    const ctx: WriteContext = {
+      accountId: resolved.claims.accountId,
+      actor: { type: "user", id: resolved.user.id, role: resolved.user.role },
+      ip: outcome.ip,
+    };
+    await recordAudit(
+      this.db,
+      ctx,
+      {
+        action: "export.downloaded",
+        entityType: "export_run",
+        entityId: resolved.run.id,
+        changes: {
+          artifact_id: resolved.artifact.id,
+          part: resolved.artifact.part,
+          range: outcome.range?.slice(0, 100) ?? null,
+          status: outcome.status,
+          bytes_planned: outcome.plannedBytes,
+          bytes_sent: outcome.bytesSent,
+          completed: outcome.completed,
+        },
+      },
+      this.clock.now().toISOString(),
+    );
+  }
+
+  /**
+   * Audits a refused link whose signature was valid (`export.download_denied`, with the reason).
+   * Forged tokens name no trustworthy account: nothing is written for them.
+   */
+  async recordDenial(err: DownloadDeniedError, request: { ip?: string; method: string }): Promise<void> {
+    if (!err.claims) return;
+    const ctx: WriteContext = {
+      accountId: err.claims.accountId,
+      actor: { type: "user", id: err.claims.userId, role: "viewer" },
+      ip: request.ip,
+    };
+    await recordAudit(
+      this.db,
+      ctx,
+      {
+        action: "export.download_denied",
+        entityType: "export_run",
+        entityId: err.claims.exportRunId,
+        changes: {
+          artifact_id: err.claims.artifactId,
+          reason: err.reason,
+          status: err.status,
+          method: request.method,
+        },
+      },
+      this.clock.now().toISOString(),
+    );
+  }
+
+  private mac(payload: Buffer): Buffer {
+    return crypto.createHmac("sha256", this.key).update(payload).digest();
+  }
+}
+
+/** HKDF-SHA256 (RFC 5869) of the secret for this purpose and key id: never the raw secret. */
+function deriveKey(secret: Buffer, keyId: number): Buffer {
+  return Buffer.from(crypto.hkdfSync("sha256", secret, "hirevault", `download-links/v${keyId}`, 32));
+}
+
+/**
+ * Strict base64url: only the alphabet, and the encoding must be the canonical one (Node ignores
+ * stray characters and the unused low bits of the last character, so two spellings could decode
+ * to the same bytes; altering any character of a token must fail).
+ */
+function decodeCanonical(text: string): Buffer | null {
+  if (!BASE64URL.test(text)) return null;
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : null;
+}
+
+function formatUuid(bytes: Buffer): string {
+  const h = bytes.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
