@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -40,6 +41,30 @@ describe.each(DIALECTS)("hirevault CLI on %s", (dialect) => {
     const missing = await runCli(["token", "create", "--account", "nope", "--role", "admin"], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/account nope not found/);
+  });
+
+  it("exports a backup from the command line: progress on stderr, the saved path on stdout", async () => {
+    const out = path.join(dataDir, "exports");
+    await fs.mkdir(out);
+    const res = await runCli(["export", "backup", "--account", "acme", "--out", out], env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/backup export of acme: \d+\/\d+ \(\d+%\)/);
+    expect(res.stderr).toMatch(/backup export of acme: done in [\d.]+ s — [\d,]+ bytes, sha256 [0-9a-f]{64}/);
+    const saved = res.stdout.trim();
+    expect(path.dirname(saved)).toBe(out);
+    expect(path.basename(saved)).toMatch(/^acme-backup-\d{4}-\d{2}-\d{2}\.zip$/);
+    const sha = res.stderr.match(/sha256 ([0-9a-f]{64})/)![1];
+    const bytes = await fs.readFile(saved);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(sha);
+    expect(bytes.subarray(0, 4).toString("hex")).toBe("504b0304");
+    expect((await fs.readdir(out)).filter((f) => f.includes(".partial"))).toEqual([]);
+    // An explicit file name works too; an unknown account fails (1), an unknown format is usage (2).
+    const named = await runCli(["export", "backup", "--account", "acme", "--out", path.join(out, "b.zip")], env);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout.trim()).toBe(path.join(out, "b.zip"));
+    const unknown = await runCli(["export", "backup", "--account", "nope", "--out", out], env);
+    expect(unknown.code).toBe(1);
+    expect((await runCli(["export", "tarball", "--account", "acme", "--out", out], env)).code).toBe(2);
   });
 
   it("exits 2 on usage errors", async () => {

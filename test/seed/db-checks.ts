@@ -1,9 +1,9 @@
 import { type Kysely, sql } from "kysely";
 import { type DB, ENTITY_TABLES, TABLE_NAMES, tableSpec } from "../../src/db/schema/index.js";
 
-/** Tables of account data the seed must fill (all but the account itself and the excluded ones). */
+/** Tables of account data the seed must fill: every exported table but tokens and tombstones. */
 export const SEEDED_TABLES = TABLE_NAMES.filter(
-  (t) => t !== "accounts" && t !== "api_tokens" && t !== "deletions" && t !== "pending_blob_deletions",
+  (t) => !("excluded" in tableSpec(t).export) && t !== "api_tokens" && t !== "deletions",
 );
 
 /** Every row of an account, per table, sorted by id (the account row under `accounts`). */
