@@ -59,7 +59,10 @@ describe.each(DIALECTS)("hirevault CLI on %s", (dialect) => {
     expect(bytes.subarray(0, 4).toString("hex")).toBe("504b0304");
     expect((await fs.readdir(out)).filter((f) => f.includes(".partial"))).toEqual([]);
     // An explicit file name works too; an unknown account fails (1), an unknown format is usage (2).
-    const named = await runCli(["export", "backup", "--account", "acme", "--out", path.join(out, "b.zip")], env);
+    const named = await runCli(
+      ["export", "backup", "--account", "acme", "--out", path.join(out, "b.zip")],
+      env,
+    );
     expect(named.code, named.stderr).toBe(0);
     expect(named.stdout.trim()).toBe(path.join(out, "b.zip"));
     const unknown = await runCli(["export", "backup", "--account", "nope", "--out", out], env);

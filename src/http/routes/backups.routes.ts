@@ -1,4 +1,4 @@
-import { PassThrough, pipeline } from "node:stream";
+import { finished, PassThrough, pipeline } from "node:stream";
 import { Type } from "@sinclair/typebox";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";
@@ -127,7 +127,9 @@ export function registerBackupRoutes(app: App, deps: BackupRouteDeps): void {
                 snapshotAt: now,
                 signal: abort.signal,
               });
-              pipeline(report, body, (err) => (err ? reject(err) : resolve()));
+              // Resolve only once the report has closed: its last query must end before the
+              // snapshot's transaction does (pipeline can call back a tick earlier).
+              pipeline(report, body, (err) => finished(report, () => (err ? reject(err) : resolve())));
             }),
         )
         .catch((err) => {

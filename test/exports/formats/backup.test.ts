@@ -109,6 +109,8 @@ describe.each(DIALECTS)("backup format on %s", (dialect) => {
       expect(n).not.toMatch(/[\u0000-\u001F:*?"<>|]/);
     }
     expect(new Set(names.map(foldKey)).size).toBe(names.length);
+    // Entry times are the snapshot's instant (UTC wall time in DOS format), not the wall clock.
+    for (const e of entries) expect(e.date_time).toEqual([2026, 3, 31, 22, 30, 0]);
     expect(entries.every((e) => e.flag_bits & 0x800 || /^[\x20-\x7e]*$/.test(e.name))).toBe(true);
   });
 

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ExportContext, ExportFormat } from "../../export-format.js";
-import { XlsxWriter } from "../../xlsx/xlsx-writer.js";
+import { type XlsxColumn, XlsxWriter } from "../../xlsx/xlsx-writer.js";
 import { ZipWriter } from "../../zip/zip-writer.js";
 import {
   type CandidateReportRow,
@@ -23,11 +23,17 @@ import {
 } from "../candidates-report/index.js";
 import { RESUMES_DIR } from "../candidates-report/resume-paths.js";
 import { backupFileName } from "./file-name.js";
+import { readAhead } from "./read-ahead.js";
 import { ResumeCopier } from "./resume-copier.js";
 
 /** Name of the workbook at the zip's root. */
 export const BACKUP_SHEET_FILE = "Candidates.xlsx";
-/** Progress is reported at most once per this many rows (it costs a heartbeat write upstream). */
+/**
+ * CVs opened ahead of the one being written: hides storage round trips (an S3 HEAD + GET per CV)
+ * behind the copy of the previous ones; each holds at most one open stream.
+ */
+const READ_AHEAD = 8;
+/** Progress is reported once per this many rows, and at the start and the end. */
 const PROGRESS_EVERY = 200;
 
 /** The monthly backup format (`backup` in the registry, API and `export_runs.format`). */
@@ -89,7 +95,7 @@ async function writeBackup(ctx: ExportContext): Promise<void> {
 async function writeEntries(
   ctx: ExportContext,
   zip: ZipWriter,
-  columns: ConstructorParameters<typeof XlsxWriter>[1]["columns"],
+  columns: XlsxColumn[],
   rows: AsyncIterable<CandidateReportRow>,
   total: number,
 ): Promise<void> {
@@ -105,12 +111,21 @@ async function writeEntries(
   );
   try {
     const copier = new ResumeCopier(ctx, zip);
+    const ahead = readAhead(
+      rows,
+      READ_AHEAD,
+      (row) => (row.resume ? copier.open(row.resume) : null),
+      (opened) => opened && ResumeCopier.discard(opened),
+    );
     let done = 0;
     ctx.progress(0, total);
-    for await (const row of rows) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
+    for await (const { item: row, started } of ahead) {
+      if (ctx.signal.aborted) {
+        if (started) ResumeCopier.discard(started);
+        throw ctx.signal.reason;
+      }
       let cells = row.cells;
-      if (row.resume && !(await copier.copy(row.resume))) {
+      if (row.resume && started && !(await copier.add(row.resume, await started))) {
         cells = [...cells];
         cells[RESUME_FILE_COLUMN] = `[missing from storage] ${row.resume.fileName}`;
       }

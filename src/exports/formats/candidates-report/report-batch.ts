@@ -92,24 +92,23 @@ export async function loadPersonBatch(
   apps.sort((a, b) => compareIds(a.id, b.id));
   for (const { person_id, ...app } of apps) push(batch.applications, person_id, app);
 
-  for (const [table, column, target] of [
-    ["person_emails", "email", batch.emails],
-    ["person_phones", "phone", batch.phones],
-  ] as const) {
-    const rows = await inBatch()
-      .innerJoin(`${table} as c`, "c.person_id", "p.id")
-      .select(["c.id", "c.person_id", "c.is_primary", "c.position", `c.${column} as value`])
-      .where("c.account_id", "=", accountId)
-      .execute();
-    // Primary first, then lowest position, then id: the first row per person wins.
-    rows.sort(
-      (a, b) => Number(b.is_primary) - Number(a.is_primary) || a.position - b.position || compareIds(a.id, b.id),
-    );
-    for (const r of rows) if (!target.has(r.person_id)) target.set(r.person_id, r.value);
-  }
+  const emails = await inBatch()
+    .innerJoin("person_emails as c", "c.person_id", "p.id")
+    .select(["c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
+    .where("c.account_id", "=", accountId)
+    .execute();
+  pickFirst(emails, batch.emails);
+  const phones = await inBatch()
+    .innerJoin("person_phones as c", "c.person_id", "p.id")
+    .select(["c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
+    .where("c.account_id", "=", accountId)
+    .execute();
+  pickFirst(phones, batch.phones);
 
   const tags = await inBatch()
-    .innerJoin("taggings as tg", (j) => j.onRef("tg.entity_id", "=", "p.id").on("tg.entity_type", "=", "person"))
+    .innerJoin("taggings as tg", (j) =>
+      j.onRef("tg.entity_id", "=", "p.id").on("tg.entity_type", "=", "person"),
+    )
     .innerJoin("tags as t", "t.id", "tg.tag_id")
     .select(["tg.entity_id", "t.name"])
     .where("tg.account_id", "=", accountId)
@@ -132,7 +131,9 @@ export async function loadPersonBatch(
   }
 
   const cvs = await inBatch()
-    .innerJoin("attachments as f", (j) => j.onRef("f.entity_id", "=", "p.id").on("f.entity_type", "=", "person"))
+    .innerJoin("attachments as f", (j) =>
+      j.onRef("f.entity_id", "=", "p.id").on("f.entity_type", "=", "person"),
+    )
     .select(["f.id", "f.entity_id", "f.file_name", "f.storage_key", "f.size_bytes", "f.created_at"])
     .where("f.account_id", "=", accountId)
     .where("f.internal_cv", "=", true)
@@ -157,6 +158,23 @@ function personsBetween(db: Kysely<DB>, accountId: string, span: { first: string
     .where("p.account_id", "=", accountId)
     .where("p.id", ">=", span.first)
     .where("p.id", "<=", span.last);
+}
+
+interface ContactRow {
+  id: string;
+  person_id: string;
+  is_primary: boolean;
+  position: number;
+  value: string;
+}
+
+/** Per person: the primary row, else the lowest position, then the lowest id. */
+function pickFirst(rows: ContactRow[], target: Map<string, string>): void {
+  rows.sort(
+    (a, b) =>
+      Number(b.is_primary) - Number(a.is_primary) || a.position - b.position || compareIds(a.id, b.id),
+  );
+  for (const r of rows) if (!target.has(r.person_id)) target.set(r.person_id, r.value);
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -1,15 +1,15 @@
 /**
  * Rows of the Candidates Excel Report (SPEC §2.4): one per application, ordered by person id
  * then application id; a person without application gets one row with empty opening columns.
- * Persons are read in keyset batches and each batch's child rows with `person_id in (…)`, so
- * memory is bounded whatever the account size. Queries run one at a time and none is open
+ * Persons are read in keyset batches, each with its child rows (report-batch.ts), so memory is
+ * bounded whatever the account size. Queries run one at a time and none is open
  * while a row is yielded: the caller may stream files between rows (ExportContext rules).
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
 import type { CellValue } from "../../xlsx/cell-value.js";
 import { customFieldCell, yesNo } from "./columns.js";
-import { loadPersonBatch, type PersonBatch, type PersonRow } from "./report-batch.js";
+import { type CvRow, loadPersonBatch, type PersonBatch, type PersonRow } from "./report-batch.js";
 import { loadReportLookups, type ReportLookups } from "./report-lookups.js";
 
 /** The CV placed for one row: the person's latest internal CV and its entry name in the backup. */
@@ -33,13 +33,13 @@ export interface CandidateReportRow {
 export interface ReportRowsOptions {
   /** Lookups loaded beforehand (to build the columns first); loaded here when absent. */
   lookups?: ReportLookups;
-  /** Persons per batch (default 500: ~500 ids per `in (…)`, far below both bind limits). */
+  /** Persons per batch (default {@link REPORT_BATCH_SIZE}). */
   batchSize?: number;
   /** Checked before every batch; throws the abort reason. */
   signal?: AbortSignal;
 }
 
-/** Default persons per batch. */
+/** Default persons per batch: ~7 queries per 500 persons, a few MB of rows in memory. */
 export const REPORT_BATCH_SIZE = 500;
 
 /** Yields the report's rows (see the module comment). Deterministic for the same data. */
@@ -78,17 +78,9 @@ function* personRows(
   const tags = (batch.tags.get(person.id) ?? []).join(", ");
   const values = batch.values.get(person.id);
   const custom = lk.definitions.map((d) => customFieldCell(d.type, values?.get(d.id)));
-  const resumeAt = (path: string): ReportResume => ({
-    attachmentId: cv!.id,
-    storageKey: cv!.storage_key,
-    fileName: cv!.file_name,
-    sizeBytes: Number(cv!.size_bytes),
-    path,
-  });
-
   const apps = batch.applications.get(person.id) ?? [];
   if (apps.length === 0) {
-    const resume = cv ? resumeAt(lk.paths.forPersonWithoutApplication(cv.file_name)) : null;
+    const resume = cv ? toResume(cv, lk.paths.forPersonWithoutApplication(cv.file_name)) : null;
     const owner = person.owner_id === null ? null : (lk.users.get(person.owner_id) ?? null);
     yield {
       cells: [
@@ -102,7 +94,7 @@ function* personRows(
     return;
   }
   for (const app of apps) {
-    const resume = cv ? resumeAt(lk.paths.forApplication(app.job_id, app.stage_id, cv.file_name)) : null;
+    const resume = cv ? toResume(cv, lk.paths.forApplication(app.job_id, app.stage_id, cv.file_name)) : null;
     const assigned = app.assigned_to_id === null ? null : (lk.users.get(app.assigned_to_id) ?? null);
     // Last Updated: the later of the person's and the application's updated_at.
     const updated = Math.max(Date.parse(app.updated_at), Date.parse(person.updated_at));
@@ -117,6 +109,16 @@ function* personRows(
       resume,
     };
   }
+}
+
+function toResume(cv: CvRow, path: string): ReportResume {
+  return {
+    attachmentId: cv.id,
+    storageKey: cv.storage_key,
+    fileName: cv.file_name,
+    sizeBytes: Number(cv.size_bytes),
+    path,
+  };
 }
 
 /** Number of rows {@link candidateReportRows} yields (applications + persons without one). */
