@@ -60,9 +60,28 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     sqlitePath: undefined,
     drop: async () => {
       await database.close();
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await dropDatabase(name);
     },
   };
+}
+
+/**
+ * Drops a test database. `pool.end()` can resolve while its sockets are still closing; forcing
+ * the drop at that moment makes PostgreSQL kill them, and the dying client's error surfaces as an
+ * unhandled error in the suite. So: a plain drop first (retried while sessions finish closing),
+ * `with (force)` only as the last resort.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      await adminQuery(`drop database if exists ${name}`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "55006") throw err; // object_in_use
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await adminQuery(`drop database if exists ${name} with (force)`);
 }
 
 async function adminQuery(text: string): Promise<void> {
