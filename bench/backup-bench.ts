@@ -84,15 +84,10 @@ function timed(cmd: string, args: string[], stdin?: string): { wall: number; rss
   return { wall, rssMB: kb / 1024, stdout: r.stdout };
 }
 
-const self = fileURLToPath(import.meta.url);
-const tsx = join(fileURLToPath(new URL("..", import.meta.url)), "node_modules", ".bin", "tsx");
-const child = (...a: string[]) => {
-  const r = timed(tsx, [
-    self,
-    ...process.argv.slice(2).filter((x) => !x.startsWith("--child")),
-    "--child",
-    ...a,
-  ]);
+const children = fileURLToPath(new URL("backup-children.mjs", import.meta.url));
+/** Runs one contender (`backup-children.mjs`) in its own process; its last stdout line is JSON. */
+const child = (what: string, ...rest: string[]) => {
+  const r = timed(process.execPath, [children, what, dataDir, ...rest]);
   return { ...r, json: JSON.parse(r.stdout.trim().split("\n").pop()!) };
 };
 

@@ -85,7 +85,10 @@ export class ResumeCopier {
     // the zip listens to it: without a listener its 'error' would be an uncaught exception. The
     // zip still sees the error, as iterating an errored stream throws it.
     body.on("error", () => {});
-    // A cancelled export stops in the middle of a large file, not after it.
-    return { body: addAbortSignal(this.ctx.signal, body) };
+    // Start reading now (up to the stream's high-water mark): the disk or network works on the
+    // next CVs while the zip writes this one. A cancelled export stops mid-file, not after it.
+    const guarded = addAbortSignal(this.ctx.signal, body);
+    guarded.read(0);
+    return { body: guarded };
   }
 }

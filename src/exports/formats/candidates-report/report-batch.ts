@@ -105,13 +105,16 @@ export async function loadPersonBatch(
     .execute();
   pickFirst(phones, batch.phones);
 
-  const tags = await inBatch()
-    .innerJoin("taggings as tg", (j) =>
-      j.onRef("tg.entity_id", "=", "p.id").on("tg.entity_type", "=", "person"),
-    )
+  // Driven from taggings' (entity_type, entity_id) index over the batch's id range, then tags by
+  // primary key: starting from persons, SQLite's planner walks every tag of the account per person.
+  const tags = await db
+    .selectFrom("taggings as tg")
     .innerJoin("tags as t", "t.id", "tg.tag_id")
     .select(["tg.entity_id", "t.name"])
     .where("tg.account_id", "=", accountId)
+    .where("tg.entity_type", "=", "person")
+    .where("tg.entity_id", ">=", span.first)
+    .where("tg.entity_id", "<=", span.last)
     .where("t.account_id", "=", accountId)
     .execute();
   tags.sort((a, b) => compareIds(a.name, b.name));
