@@ -21,6 +21,7 @@ import { recordAudit } from "../repositories/audit-log.repository.js";
 import { type ExportRun, ExportRunRepository } from "../repositories/export-run.repository.js";
 import { SYSTEM_ACTOR } from "../services/write-context.js";
 import type { BlobStore } from "../storage/blob-store.js";
+import { deletePrefix } from "../storage/delete-prefix.js";
 import {
   errorText,
   LeaseLostError,
@@ -239,7 +240,7 @@ export class ExportRunner {
   }
 
   private async clearEarlierAttempts(run: ExportRun): Promise<void> {
-    for await (const blob of this.opts.blobs.list(runPrefix(run))) await this.opts.blobs.delete(blob.key);
+    await deletePrefix(this.opts.blobs, runPrefix(run));
     const entries = await fs.readdir(this.opts.tmpRoot).catch(() => [] as string[]);
     for (const e of entries) {
       if (e.startsWith(`${run.id}-`))
@@ -249,8 +250,7 @@ export class ExportRunner {
 
   private async deleteAttemptFiles(run: ExportRun, attempt: number): Promise<void> {
     try {
-      for await (const blob of this.opts.blobs.list(`${runPrefix(run)}${attempt}/`))
-        await this.opts.blobs.delete(blob.key);
+      await deletePrefix(this.opts.blobs, `${runPrefix(run)}${attempt}/`);
     } catch (err) {
       // The next attempt (or the expiry sweep) deletes the run's leftovers again.
       this.opts.logger.warn({ err, exportRunId: run.id }, "could not delete a failed attempt's files yet");

@@ -4,9 +4,7 @@ import { ExportRunRepository } from "../../src/repositories/export-run.repositor
 import { ExportService } from "../../src/services/export.service.js";
 import type { WriteContext } from "../../src/services/write-context.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
-import { allKeys, ProbeFormat, type RunnerHarness, runnerHarness } from "./helpers.js";
-
-const ADMIN = { type: "system", id: null, role: "admin" } as const;
+import { ADMIN, allKeys, ProbeFormat, type RunnerHarness, runnerHarness } from "./helpers.js";
 
 describe.each(DIALECTS)("export runs as a durable queue (%s)", (dialect) => {
   let database: TestDatabase;

@@ -12,6 +12,9 @@ import type { TestDatabase } from "../support/dialects.js";
 
 export const silent = pino({ level: "silent" });
 
+/** An admin acting without a user (the system), for services that check the export role. */
+export const ADMIN = { type: "system", id: null, role: "admin" } as const;
+
 /**
  * A format for queue tests (real DB, real blob store): writes one small artifact naming the
  * persons it read, and can be told to fail, or to wait on a gate (a worker "stuck" mid-export).

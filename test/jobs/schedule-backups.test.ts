@@ -6,9 +6,7 @@ import { AccountRepository } from "../../src/repositories/account.repository.js"
 import { BackupScheduleService } from "../../src/services/backup-schedule.service.js";
 import type { WriteContext } from "../../src/services/write-context.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
-import { allKeys, ProbeFormat, runnerHarness, silent } from "./helpers.js";
-
-const ADMIN = { type: "system", id: null, role: "admin" } as const;
+import { ADMIN, allKeys, ProbeFormat, runnerHarness, silent } from "./helpers.js";
 
 describe.each(DIALECTS)("monthly backup schedule (%s)", (dialect) => {
   let database: TestDatabase;

@@ -6,6 +6,7 @@ import { recordAudit } from "../../repositories/audit-log.repository.js";
 import { ExportRunRepository } from "../../repositories/export-run.repository.js";
 import { SYSTEM_ACTOR } from "../../services/write-context.js";
 import type { BlobStore } from "../../storage/blob-store.js";
+import { deletePrefix } from "../../storage/delete-prefix.js";
 import { runPrefix } from "../export-runner.js";
 import type { PeriodicTask } from "../periodic-task.js";
 
@@ -34,7 +35,7 @@ export class ExpireExportsTask implements PeriodicTask {
       const due = await this.runs.dueForExpiry(now, 100);
       for (const run of due) {
         if (signal?.aborted) return;
-        for await (const blob of this.blobs.list(runPrefix(run))) await this.blobs.delete(blob.key);
+        await deletePrefix(this.blobs, runPrefix(run));
         if (await this.runs.markExpired(run, now)) {
           await recordAudit(
             this.db,
