@@ -1,6 +1,9 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePdf } from "../../src/seed/cv-files.js";
@@ -110,5 +113,34 @@ describe.runIf(DIALECTS.includes("postgres"))("PostgreSQL + S3 chosen by environ
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
     }
+  });
+
+  it("backs up an S3-stored account: CVs read from the bucket, the archive stored in it, then saved", async () => {
+    const out = path.join(dataDir, "out");
+    await fs.mkdir(out, { recursive: true });
+    const res = await runCli(["export", "backup", "--account", "acme", "--out", out], env);
+    expect(res.code, res.stderr).toBe(0);
+    const saved = res.stdout.trim();
+    const artifact = await database.db
+      .selectFrom("export_artifacts")
+      .select(["storage_key", "size_bytes", "sha256"])
+      .executeTakeFirstOrThrow();
+    expect(await objectKeys()).toContain(artifact.storage_key);
+    const bytes = await fs.readFile(saved);
+    expect(bytes.length).toBe(artifact.size_bytes);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(artifact.sha256);
+    const { stdout } = await promisify(execFile)("unzip", ["-Z1", saved]);
+    const entries = stdout.trim().split("\n");
+    expect(entries).toContain("Candidates.xlsx");
+    const cvs = await database.db
+      .selectFrom("attachments")
+      .select("id")
+      .where("internal_cv", "=", true)
+      .where("entity_type", "=", "person")
+      .execute();
+    expect(entries.filter((e) => e.startsWith("Resumes/") && !e.endsWith("/")).length).toBeGreaterThanOrEqual(
+      cvs.length,
+    );
+    await promisify(execFile)("unzip", ["-tq", saved]);
   });
 });
