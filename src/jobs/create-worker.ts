@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import type { Runtime } from "../runtime.js";
 import { BlobErasureService } from "../services/blob-erasure.service.js";
 import { ExportRunner } from "./export-runner.js";
+import { CleanExportTempTask } from "./tasks/clean-export-temp.task.js";
 import { EraseDeletedFilesTask } from "./tasks/erase-deleted-files.task.js";
 import { ExpireExportsTask } from "./tasks/expire-exports.task.js";
 import { RunExportsTask } from "./tasks/run-exports.task.js";
@@ -16,14 +17,19 @@ export function workerId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
 }
 
-/** The export runner of a process, with temp files under `<data dir>/tmp/exports`. */
+/** Where export attempts keep their temp files: on the worker's own disk. */
+export function exportTmpRoot(rt: Runtime): string {
+  return path.join(rt.config.dataDir, "tmp", "exports");
+}
+
+/** The export runner of a process, with temp files under {@link exportTmpRoot}. */
 export function createExportRunner(rt: Runtime, clock: Clock = systemClock): ExportRunner {
   return new ExportRunner({
     database: rt.database,
     blobs: rt.blobs,
     clock,
     logger: rt.logger,
-    tmpRoot: path.join(rt.config.dataDir, "tmp", "exports"),
+    tmpRoot: exportTmpRoot(rt),
     owner: workerId(),
     leaseMs: rt.config.exportLeaseMs,
   });
@@ -38,6 +44,7 @@ export function createWorker(rt: Runtime, clock: Clock = systemClock): Worker {
       new RunExportsTask(createExportRunner(rt, clock)),
       new ScheduleBackupsTask(db, clock, rt.logger),
       new ExpireExportsTask(db, rt.blobs, clock, rt.logger),
+      new CleanExportTempTask(db, exportTmpRoot(rt), rt.logger),
       new EraseDeletedFilesTask(erasure, rt.logger),
     ],
     rt.logger,

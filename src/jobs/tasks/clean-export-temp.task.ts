@@ -1,0 +1,42 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema/index.js";
+import type { Logger } from "../../logger.js";
+import type { PeriodicTask } from "../periodic-task.js";
+
+const DIR_NAME = /^([0-9a-f-]{36})-(\d+)$/;
+
+/**
+ * Removes temp directories (`<data dir>/tmp/exports/<run>-<attempt>`) that no live attempt owns:
+ * a worker killed mid-export leaves its directory behind, and the worker that takes the run over
+ * may be on another machine. A directory is kept while its run is `running` at that very attempt.
+ */
+export class CleanExportTempTask implements PeriodicTask {
+  readonly name = "clean-export-temp";
+  readonly intervalMs = 10 * 60_000;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly tmpRoot: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(): Promise<void> {
+    const names = await fs.readdir(this.tmpRoot).catch(() => [] as string[]);
+    for (const name of names) {
+      const m = DIR_NAME.exec(name);
+      if (!m) continue;
+      const live = await this.db
+        .selectFrom("export_runs")
+        .select("id")
+        .where("id", "=", m[1]!)
+        .where("state", "=", "running")
+        .where("attempts", "=", Number(m[2]))
+        .executeTakeFirst();
+      if (live) continue;
+      await fs.rm(path.join(this.tmpRoot, name), { recursive: true, force: true });
+      this.logger.info({ dir: name }, "removed an abandoned export temp directory");
+    }
+  }
+}
