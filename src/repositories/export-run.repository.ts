@@ -10,6 +10,22 @@ export type ExportArtifact = Selectable<DB["export_artifacts"]>;
 /** States in which a run holds its account's `active_key` (one such run per account and format). */
 export const ACTIVE_STATES = ["awaiting_payment", "queued", "running"] as const;
 
+/**
+ * Whether a run's files can be downloaded at `now`: it succeeded, is not revoked and has not
+ * reached its expiry (the sweep may not have deleted the files yet; they are gone for users).
+ */
+export function filesDownloadable(
+  run: Pick<ExportRun, "state" | "revoked_at" | "expires_at">,
+  now: Date,
+): boolean {
+  return (
+    run.state === "succeeded" &&
+    run.revoked_at === null &&
+    run.expires_at !== null &&
+    Date.parse(run.expires_at) > now.getTime()
+  );
+}
+
 export interface NewRun {
   accountId: string;
   format: ExportFormatId;

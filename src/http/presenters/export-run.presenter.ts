@@ -2,7 +2,11 @@ import type { EXPORT_STATES, EXPORT_TRIGGERS } from "../../db/schema/index.js";
 import type { Clock } from "../../domain/clock.js";
 import type { ExportFormatId } from "../../exports/export-format.js";
 import { DAY_MS, LINK_DAYS } from "../../exports/retention.js";
-import type { ExportArtifact, ExportRun } from "../../repositories/export-run.repository.js";
+import {
+  type ExportArtifact,
+  type ExportRun,
+  filesDownloadable,
+} from "../../repositories/export-run.repository.js";
 import type { DownloadLinkService } from "../../services/download-link.service.js";
 
 /** Who links are minted for: the team member behind the request's token (null: none). */
@@ -21,12 +25,9 @@ export interface LinkMinting {
  */
 export function presentExportRun(run: ExportRun, artifacts: ExportArtifact[], minting: LinkMinting) {
   const now = minting.clock.now();
-  const live = run.state === "succeeded" && run.revoked_at === null && run.expires_at !== null;
-  const filesExpire = run.expires_at ? new Date(run.expires_at) : null;
-  const linkExpiry =
-    live && filesExpire && filesExpire > now
-      ? new Date(Math.min(filesExpire.getTime(), now.getTime() + LINK_DAYS * DAY_MS))
-      : null;
+  const linkExpiry = filesDownloadable(run, now)
+    ? new Date(Math.min(Date.parse(run.expires_at!), now.getTime() + LINK_DAYS * DAY_MS))
+    : null;
   const total = run.progress_total === null ? null : Number(run.progress_total);
   const done = Number(run.progress_done);
   return {

@@ -4,8 +4,6 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";
 import { nextOccurrence } from "../../domain/backup-period.js";
 import type { Clock } from "../../domain/clock.js";
-import { ForbiddenError } from "../../domain/errors.js";
-import { canExport } from "../../domain/roles.js";
 import { streamCandidatesReport } from "../../exports/formats/candidates-report/index.js";
 import { recordAudit } from "../../repositories/audit-log.repository.js";
 import type { BackupScheduleService } from "../../services/backup-schedule.service.js";
@@ -107,7 +105,6 @@ export function registerBackupRoutes(app: App, deps: BackupRouteDeps): void {
     },
     async (request, reply) => {
       const ctx = writeContextOf(request);
-      if (!canExport(ctx.actor.role)) throw new ForbiddenError("Only owners and admins can export data.");
       const now = deps.clock.now();
       await recordAudit(
         deps.exports.db,

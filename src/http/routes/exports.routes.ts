@@ -5,6 +5,7 @@ import { NotFoundError } from "../../domain/errors.js";
 import type { ExportFormatId } from "../../exports/export-format.js";
 import { recordAudit } from "../../repositories/audit-log.repository.js";
 import { decodeCursor, encodeCursor } from "../../repositories/cursor.js";
+import { filesDownloadable } from "../../repositories/export-run.repository.js";
 import type { DownloadLinkService } from "../../services/download-link.service.js";
 import type { ExportService } from "../../services/export.service.js";
 import type { BlobStore } from "../../storage/blob-store.js";
@@ -141,12 +142,7 @@ export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
       const { run, artifacts } = await deps.exports.get(ctx, id);
       const artifact = artifacts.find((a) => a.id === artifact_id);
       const now = deps.clock.now();
-      const live =
-        run.state === "succeeded" &&
-        run.revoked_at === null &&
-        run.expires_at !== null &&
-        new Date(run.expires_at) > now;
-      if (!artifact || !live) throw new NotFoundError("export file", artifact_id);
+      if (!artifact || !filesDownloadable(run, now)) throw new NotFoundError("export file", artifact_id);
       return sendStoredFile(request, reply, artifact, deps.blobs, {
         label: "export file",
         logFields: { exportRunId: run.id, artifactId: artifact.id },
