@@ -47,18 +47,17 @@ export class ExportService {
       throw ValidationError.field("format", `must be one of: ${known}`);
     }
     const now = this.clock.now();
-    const result = await this.runs.createOrGetActive(
-      {
-        accountId: ctx.accountId,
-        format: format as ExportFormatId,
-        trigger,
-        requestedById: ctx.actor.type === "user" ? ctx.actor.id : null,
-        maxAttempts: MAX_ATTEMPTS,
-      },
-      now,
-    );
-    // The only way to miss both the insert and the active run: it finished in between. Ask again.
-    const settled = result ?? (await this.request(ctx, format, trigger));
+    const input = {
+      accountId: ctx.accountId,
+      format: format as ExportFormatId,
+      trigger,
+      requestedById: ctx.actor.type === "user" ? ctx.actor.id : null,
+      maxAttempts: MAX_ATTEMPTS,
+    };
+    // Null only when the active run finished between the insert and the lookup: ask again
+    // (a loop, not a recursive request, so the request is audited once).
+    let settled = await this.runs.createOrGetActive(input, now);
+    while (!settled) settled = await this.runs.createOrGetActive(input, now);
     await recordAudit(
       this.db,
       ctx,
