@@ -108,3 +108,14 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/**
+ * The origin links are built on (download links in master CSVs and emails): `PUBLIC_URL`, else
+ * this host's API address. A worker with no `PUBLIC_URL` uses the same default as `start`, so
+ * links it writes into files point at the API of a single-machine install.
+ */
+export function linkBaseUrl(config: Pick<Config, "publicUrl" | "host" | "port">): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, "");
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+}

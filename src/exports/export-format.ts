@@ -27,6 +27,8 @@ export interface ArtifactSpec {
 
 /** What {@link ExportContext.saveArtifact} stored. */
 export interface SavedArtifact extends ArtifactSpec {
+  /** The `export_artifacts.id` it is published under (known now, so links can name it). */
+  id: string;
   storageKey: string;
   sizeBytes: number;
   sha256: string;
@@ -62,6 +64,19 @@ export interface ExportContext {
    * Nothing is buffered whole. Rejects (and leaves nothing) if `body` errors.
    */
   saveArtifact(spec: ArtifactSpec, body: Readable): Promise<SavedArtifact>;
+  /**
+   * A signed download link to a saved artifact, for the run's recipient (its requester, else the
+   * account's first owner), or null when no owner or admin can receive links. The first call fixes
+   * the expiry of every link of the run (7 days from then, SPEC §2.2) and the run's `expires_at`
+   * becomes that instant, so the links written into a file and the run agree to the second.
+   */
+  linkFor(artifact: SavedArtifact): Promise<ArtifactLink | null>;
+}
+
+/** A link written into an export file (the master CSV). */
+export interface ArtifactLink {
+  url: string;
+  expiresAt: Date;
 }
 
 /** One export format behind the registry (Outline's export tasks; adding one = a folder + a line). */
@@ -69,6 +84,11 @@ export interface ExportFormat {
   readonly id: ExportFormatId;
   /** Human label for lists and emails. */
   readonly label: string;
+  /**
+   * The part whose link is emailed to the requester when the run succeeds (full export: the
+   * master CSV, SPEC §2.2); formats without it send no email.
+   */
+  readonly mailPart?: string;
   /** Writes the format's artifacts through `ctx.saveArtifact`. */
   write(ctx: ExportContext): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import path from "node:path";
+import { linkBaseUrl } from "../config/env.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import type { Runtime } from "../runtime.js";
 import { BlobErasureService } from "../services/blob-erasure.service.js";
+import { DownloadLinkService } from "../services/download-link.service.js";
 import { ExportRunner } from "./export-runner.js";
 import { CleanExportTempTask } from "./tasks/clean-export-temp.task.js";
 import { EraseDeletedFilesTask } from "./tasks/erase-deleted-files.task.js";
@@ -32,6 +34,12 @@ export function createExportRunner(rt: Runtime, clock: Clock = systemClock): Exp
     tmpRoot: exportTmpRoot(rt),
     owner: workerId(),
     leaseMs: rt.config.exportLeaseMs,
+    links: new DownloadLinkService({
+      db: rt.database.db,
+      secret: rt.secret,
+      clock,
+      publicUrl: linkBaseUrl(rt.config),
+    }),
   });
 }
 

@@ -5,8 +5,10 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/create-db.js";
 import type { DB } from "../db/schema/index.js";
 import type { Clock } from "../domain/clock.js";
+import { newId } from "../domain/ids.js";
 import { meterStream } from "../exports/artifact-meter.js";
 import type {
+  ArtifactLink,
   ArtifactSpec,
   ExportContext,
   ExportFormat,
@@ -15,10 +17,11 @@ import type {
   SavedArtifact,
 } from "../exports/export-format.js";
 import { exportFormat } from "../exports/registry.js";
-import { artifactExpiry } from "../exports/retention.js";
+import { artifactExpiry, DAY_MS, LINK_DAYS } from "../exports/retention.js";
 import type { Logger } from "../logger.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import { type ExportRun, ExportRunRepository } from "../repositories/export-run.repository.js";
+import type { DownloadLinkService } from "../services/download-link.service.js";
 import { SYSTEM_ACTOR } from "../services/write-context.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import { deletePrefix } from "../storage/delete-prefix.js";
@@ -43,6 +46,8 @@ export interface ExportRunnerOptions {
   leaseMs?: number;
   /** Heartbeat (lease extension + progress) interval; well under a third of the lease. */
   heartbeatMs?: number;
+  /** Signs the links formats write into files (`ctx.linkFor`); without it they write none. */
+  links?: DownloadLinkService;
   /** Format lookup (default: the registry); tests pass formats that fail on purpose. */
   formats?: (id: string) => ExportFormat | undefined;
 }
@@ -111,6 +116,7 @@ export class ExportRunner {
     }, this.heartbeatMs);
     const tmpDir = path.join(this.opts.tmpRoot, `${run.id}-${run.attempts}`);
     const saved: SavedArtifact[] = [];
+    const links: LinkState = { expiresAt: null };
     const warnings: ExportWarning[] = [];
     let warningCount = 0;
     try {
@@ -143,6 +149,7 @@ export class ExportRunner {
               );
             },
             saved,
+            links,
           }),
         );
         return at;
@@ -156,7 +163,7 @@ export class ExportRunner {
         {
           now,
           snapshotAt,
-          expiresAt: artifactExpiry(run.format as ExportFormatId, now, retentionMonths),
+          expiresAt: links.expiresAt ?? artifactExpiry(run.format as ExportFormatId, now, retentionMonths),
           artifacts: saved,
           warnings: warningCount ? { count: warningCount, items: warnings } : null,
           progress,
@@ -183,9 +190,10 @@ export class ExportRunner {
     tmpDir: string,
     signal: AbortSignal,
     logger: Logger,
-    sinks: Pick<ExportContext, "progress" | "warn"> & { saved: SavedArtifact[] },
+    sinks: Pick<ExportContext, "progress" | "warn"> & { saved: SavedArtifact[]; links: LinkState },
   ): ExportContext {
     const blobs = this.opts.blobs;
+    let recipient: Promise<string | null> | undefined;
     return {
       runId: run.id,
       accountId: run.account_id,
@@ -203,9 +211,27 @@ export class ExportRunner {
         const storageKey = `${runPrefix(run)}${run.attempts}/${spec.part}`;
         const meter = meterStream(body);
         await blobs.put(storageKey, meter.stream, { contentType: spec.contentType, signal });
-        const artifact = { ...spec, storageKey, ...meter.result() };
+        const artifact = { id: newId(), ...spec, storageKey, ...meter.result() };
         sinks.saved.push(artifact);
         return artifact;
+      },
+      linkFor: async (artifact: SavedArtifact): Promise<ArtifactLink | null> => {
+        const links = this.opts.links;
+        if (!links) return null;
+        recipient ??= linkRecipient(db, run);
+        const userId = await recipient;
+        if (!userId) return null;
+        sinks.links.expiresAt ??= new Date(
+          Math.floor((this.opts.clock.now().getTime() + LINK_DAYS * DAY_MS) / 1000) * 1000,
+        );
+        const link = links.mint({
+          accountId: run.account_id,
+          exportRunId: run.id,
+          artifactId: artifact.id,
+          userId,
+          expiresAt: sinks.links.expiresAt,
+        });
+        return { url: link.url, expiresAt: link.expiresAt };
       },
     };
   }
@@ -279,4 +305,28 @@ export class ExportRunner {
       now.toISOString(),
     );
   }
+}
+
+/** The expiry fixed by the first link a format wrote (null: it wrote none). */
+interface LinkState {
+  expiresAt: Date | null;
+}
+
+/**
+ * Who the links written into a run's files are signed for: the owner or admin who requested it,
+ * else (CLI and scheduled runs) the account's earliest active owner, else its earliest admin.
+ * Downloads re-check that this person may still export (RELIABILITY 2.7).
+ */
+async function linkRecipient(db: Kysely<DB>, run: ExportRun): Promise<string | null> {
+  const users = await db
+    .selectFrom("users")
+    .select(["id", "role"])
+    .where("account_id", "=", run.account_id)
+    .where("status", "=", "active")
+    .where("role", "in", ["owner", "admin"])
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  const requester = users.find((u) => u.id === run.requested_by_id);
+  return (requester ?? users.find((u) => u.role === "owner") ?? users[0])?.id ?? null;
 }

@@ -257,7 +257,7 @@ export class ExportRunRepository {
           .insertInto("export_artifacts")
           .values(
             result.artifacts.map((a) => ({
-              id: newId(),
+              id: a.id,
               account_id: run.account_id,
               export_run_id: run.id,
               part: a.part,

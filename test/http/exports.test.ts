@@ -74,7 +74,7 @@ describe.each(DIALECTS)("exports and backups through the API (%s)", (dialect) =>
   });
 
   it("refuses an unknown format, or one this release cannot make, with a 422 naming the field", async () => {
-    for (const format of ["tarball", "full"]) {
+    for (const format of ["tarball", "snapshot"]) {
       const res = await t.as("admin").post("/api/v1/exports", { format });
       expect(res.statusCode).toBe(422);
       expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);

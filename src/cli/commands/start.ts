@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config/env.js";
+import { linkBaseUrl, loadConfig } from "../../config/env.js";
 import { buildApp } from "../../http/app.js";
 import { createWorker } from "../../jobs/create-worker.js";
 import type { Worker } from "../../jobs/worker.js";
@@ -19,7 +19,7 @@ export function registerStart(program: Command): void {
       const rt = await openRuntime(config, logger);
       const demo = await ensureDemoAccount(rt);
       const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
-      const configuredUrl = config.publicUrl ?? `http://${host}:${config.port}`;
+      const configuredUrl = linkBaseUrl(config);
       const app = await buildApp({
         db: rt.database.db,
         dialect: rt.database.dialect,

@@ -25,6 +25,9 @@ import { createTestDatabase, type TestDatabase } from "../../support/dialects.js
 import { buildServices } from "../../support/factories.js";
 import { type ReadCell, readCells } from "../xlsx/helpers.js";
 
+/** Expiry of the fake links of {@link fakeContext}. */
+export const LINK_EXPIRY = new Date("2026-04-07T22:30:00Z");
+
 /** A context plus what the format reported through it. */
 export interface FakeRun {
   ctx: ExportContext;
@@ -44,6 +47,8 @@ export interface FakeContextOptions {
   snapshotAt?: Date;
   timeZone?: string;
   signal?: AbortSignal;
+  /** Replaces the default link (`https://links.test/<part>`, expiring {@link LINK_EXPIRY}). */
+  linkFor?: ExportContext["linkFor"];
   /** Replaces the default saveArtifact (failure injection). */
   saveArtifact?: ExportContext["saveArtifact"];
 }
@@ -78,10 +83,19 @@ export function fakeContext(opts: FakeContextOptions): FakeRun {
           sizeBytes += c.length;
         });
         await pipeline(body, fs.createWriteStream(file));
-        const saved = { ...spec, storageKey: file, sizeBytes, sha256: hash.digest("hex"), path: file };
+        const saved = {
+          id: crypto.randomUUID(),
+          ...spec,
+          storageKey: file,
+          sizeBytes,
+          sha256: hash.digest("hex"),
+          path: file,
+        };
         run.artifacts.push(saved);
         return saved;
       }),
+    linkFor: async (a) =>
+      opts.linkFor ? opts.linkFor(a) : { url: `https://links.test/${a.part}`, expiresAt: LINK_EXPIRY },
   };
   return { ...run, ctx };
 }
