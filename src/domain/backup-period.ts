@@ -53,7 +53,7 @@ export function wallClock(
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds (positive east of Greenwich). */
-function offsetMs(instant: Date, timeZone: string): number {
+export function offsetMs(instant: Date, timeZone: string): number {
   const w = wallClock(instant, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;

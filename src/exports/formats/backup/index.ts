@@ -12,8 +12,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ExportContext, ExportFormat } from "../../export-format.js";
+import { backupFileName } from "../../file-name.js";
 import { type XlsxColumn, XlsxWriter } from "../../xlsx/xlsx-writer.js";
 import { ZipWriter } from "../../zip/zip-writer.js";
+import { asError, settle, writeZipArtifact } from "../../zip-artifact.js";
 import {
   type CandidateReportRow,
   countCandidateReportRows,
@@ -22,7 +24,6 @@ import {
   RESUME_FILE_COLUMN,
 } from "../candidates-report/index.js";
 import { RESUMES_DIR } from "../candidates-report/resume-paths.js";
-import { backupFileName } from "./file-name.js";
 import { readAhead } from "./read-ahead.js";
 import { ResumeCopier } from "./resume-copier.js";
 
@@ -43,53 +44,22 @@ export const backupFormat: ExportFormat = {
   write: writeBackup,
 };
 
-/** Outcome of a promise, observed at once so a rejection is never unhandled while we work. */
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-function settle<T>(p: Promise<T>, onError: (err: unknown) => void): Promise<Settled<T>> {
-  return p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => {
-      onError(error);
-      return { ok: false as const, error };
-    },
-  );
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
 async function writeBackup(ctx: ExportContext): Promise<void> {
   ctx.signal.throwIfAborted();
   const report = await prepareCandidatesReport(ctx.db, ctx.accountId, { signal: ctx.signal });
   const total = await countCandidateReportRows(ctx.db, ctx.accountId);
-  const zip = new ZipWriter({ mtime: ctx.snapshotAt });
   const spec = {
     part: "backup",
     fileName: backupFileName(ctx.accountName, ctx.snapshotAt, ctx.timeZone),
     contentType: "application/zip",
   };
-  // Storage consumes the zip while it is written. Whichever side fails first destroys the other:
-  // a failed upload aborts the zip (our pending write rejects), a failed write aborts the upload.
-  let firstFailure: unknown;
-  const saved = settle(ctx.saveArtifact(spec, zip.output), (err) => {
-    firstFailure ??= err;
-    zip.abort(asError(err));
+  await writeZipArtifact(ctx, spec, async (zip) => {
+    try {
+      await writeEntries(ctx, zip, report.columns, report.rows, total);
+    } finally {
+      await report.rows.return(undefined);
+    }
   });
-  try {
-    await writeEntries(ctx, zip, report.columns, report.rows, total);
-    await zip.finish();
-  } catch (err) {
-    firstFailure ??= err;
-    zip.abort(asError(err));
-    await report.rows.return(undefined);
-    await saved;
-    // Cancelled: whatever broke first (an aborted upload or file read), the abort is the cause.
-    throw ctx.signal.aborted ? ctx.signal.reason : firstFailure;
-  }
-  const result = await saved;
-  if (!result.ok) throw result.error;
 }
 
 async function writeEntries(

@@ -155,7 +155,7 @@ export async function loadPersonBatch(
  * ANALYZE statistics its planner prefers the child's `(account_id, …)` index for the tenant
  * filter and scans the whole account's rows for every batch — quadratic in the account size.
  */
-function personsBetween(db: Kysely<DB>, accountId: string, span: { first: string; last: string }) {
+export function personsBetween(db: Kysely<DB>, accountId: string, span: { first: string; last: string }) {
   return db
     .selectFrom("persons as p")
     .where("p.account_id", "=", accountId)
@@ -180,7 +180,7 @@ function pickFirst(rows: ContactRow[], target: Map<string, string>): void {
   for (const r of rows) if (!target.has(r.person_id)) target.set(r.person_id, r.value);
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+export function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);

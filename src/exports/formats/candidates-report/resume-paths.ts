@@ -119,7 +119,7 @@ export function compareIds(a: string, b: string): number {
  * names stay unique and stable. `next` remembers the last suffix used per colliding name, so a
  * thousand `resume.pdf` in one stage cost a thousand tries, not half a million.
  */
-class FolderNames {
+export class FolderNames {
   private readonly used = new Set<number>();
   private readonly next = new Map<number, number>();
 

@@ -1,0 +1,108 @@
+/**
+ * The pass over attachments (all but persons' internal CVs): writes the Attachments zip, streamed
+ * to storage, and their rows of `Attachments.csv` (temp file), in attachment id order. Files sit
+ * in `<Record type>/<Record name> (<id>)/<file>`.
+ */
+
+import type { CsvFileWriter } from "../../csv/csv-writer.js";
+import type { ExportContext, ExportWarning, SavedArtifact } from "../../export-format.js";
+import { writeZipArtifact } from "../../zip-artifact.js";
+import { readAhead } from "../backup/read-ahead.js";
+import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
+import type { ReportResume } from "../candidates-report/report-rows.js";
+import { type FileRecord, loadAttachmentBatch, TYPE_FOLDERS } from "./attachment-batch.js";
+import { attachmentRow, INCLUDED } from "./attachment-rows.js";
+import { EntryPaths, recordFolder } from "./entry-paths.js";
+import type { MissingFiles } from "./missing-files.js";
+
+const BATCH_SIZE = 500;
+const READ_AHEAD = 8;
+/** How the Attachments zip is named in `Attachments.csv` and the master CSV. */
+export const ATTACHMENTS_ZIP_LABEL = "Attachments";
+
+interface Item {
+  file: FileRecord;
+  recordName: string | null;
+  resume: ReportResume;
+}
+
+/** Runs the pass; resolves with the saved Attachments zip and how many files it holds. */
+export async function writeAttachmentsPass(
+  ctx: ExportContext,
+  spec: { fileName: string },
+  users: ReadonlyMap<string, string>,
+  sinks: { attachments: CsvFileWriter; missing: MissingFiles; onFile(): void },
+): Promise<{ artifact: SavedArtifact; files: number }> {
+  let files = 0;
+  let lastWarning: ExportWarning | null = null;
+  const copierCtx = {
+    blobs: ctx.blobs,
+    signal: ctx.signal,
+    warn: (w: ExportWarning) => {
+      lastWarning = w;
+      ctx.warn(w);
+    },
+  };
+  const artifact = await writeZipArtifact(
+    ctx,
+    { part: "attachments", fileName: spec.fileName, contentType: "application/zip" },
+    async (zip) => {
+      const copier = new ResumeCopier(copierCtx, zip);
+      const ahead = readAhead(
+        items(ctx),
+        READ_AHEAD,
+        (item): Promise<OpenedResume> => copier.open(item.resume),
+        (opened) => ResumeCopier.discard(opened),
+      );
+      for await (const { item, started } of ahead) {
+        if (ctx.signal.aborted) {
+          ResumeCopier.discard(started);
+          throw ctx.signal.reason;
+        }
+        lastWarning = null;
+        const included = await copier.add(item.resume, await started);
+        const warning = lastWarning as ExportWarning | null;
+        if (included) files++;
+        else if (warning) await sinks.missing.add("attachments", warning);
+        await sinks.attachments.write(
+          attachmentRow(
+            item.file,
+            {
+              recordName: item.recordName,
+              zipLabel: ATTACHMENTS_ZIP_LABEL,
+              path: included ? item.resume.path : null,
+              status: included ? INCLUDED : `missing: ${warning?.reason ?? "not included"}`,
+            },
+            users,
+          ),
+        );
+        sinks.onFile();
+      }
+    },
+  );
+  return { artifact, files };
+}
+
+/** Attachments in id order; a record's files need not come together (see `EntryPaths`). */
+async function* items(ctx: ExportContext): AsyncGenerator<Item> {
+  const paths = new EntryPaths();
+  let after: string | null = null;
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    const { files, names } = await loadAttachmentBatch(ctx.db, ctx.accountId, after, BATCH_SIZE);
+    for (const file of files) {
+      const recordName = names.get(`${file.entity_type}:${file.entity_id}`) ?? null;
+      const folder = `${TYPE_FOLDERS[file.entity_type] ?? "Other"}/${recordFolder(recordName, file.entity_id)}`;
+      const resume: ReportResume = {
+        attachmentId: file.id,
+        storageKey: file.storage_key,
+        fileName: file.file_name,
+        sizeBytes: Number(file.size_bytes),
+        path: paths.place(folder, file.file_name),
+      };
+      yield { file, recordName, resume };
+    }
+    if (files.length < BATCH_SIZE) return;
+    after = files[files.length - 1]!.id;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The pass over persons: one keyset walk writes `Candidates.csv` (temp file), the Internal CVs
+ * zip (streamed to storage as it is written) and the CV rows of `Attachments.csv` (temp file).
+ * A person's row is written after their CVs, so it names the paths that are really in the zip.
+ */
+
+import type { CsvFileWriter } from "../../csv/csv-writer.js";
+import type { ExportContext, ExportWarning, SavedArtifact } from "../../export-format.js";
+import { writeZipArtifact } from "../../zip-artifact.js";
+import { readAhead } from "../backup/read-ahead.js";
+import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
+import type { ReportResume } from "../candidates-report/report-rows.js";
+import { attachmentRow, INCLUDED } from "./attachment-rows.js";
+import {
+  type CandidateBatch,
+  type CvRecord,
+  loadCandidateBatch,
+  type PersonRecord,
+} from "./candidate-batch.js";
+import { type CandidateLookups, candidateRow } from "./candidate-columns.js";
+import { EntryPaths, recordFolder } from "./entry-paths.js";
+import type { MissingFiles } from "./missing-files.js";
+
+/** Persons per batch: ~10 queries per 500 persons. */
+const BATCH_SIZE = 500;
+/** CVs opened ahead of the one being copied (hides storage round trips, as in the backup). */
+const READ_AHEAD = 8;
+/** How the Internal CVs zip is named in `Attachments.csv` and the master CSV. */
+export const CVS_ZIP_LABEL = "Internal CVs";
+
+type Item =
+  | { cv: CvRecord; resume: ReportResume; owner: string }
+  | { person: PersonRecord; batch: CandidateBatch };
+
+/** Where the pass writes, besides the zip. */
+export interface CandidatesPassSinks {
+  candidates: CsvFileWriter;
+  attachments: CsvFileWriter;
+  missing: MissingFiles;
+  /** Called after each person. */
+  onPerson(): void;
+}
+
+/** Runs the pass; resolves with the saved Internal CVs zip and how many CVs it holds. */
+export async function writeCandidatesPass(
+  ctx: ExportContext,
+  spec: { fileName: string },
+  lookups: CandidateLookups,
+  sinks: CandidatesPassSinks,
+): Promise<{ artifact: SavedArtifact; files: number }> {
+  let files = 0;
+  let lastWarning: ExportWarning | null = null;
+  const copierCtx = {
+    blobs: ctx.blobs,
+    signal: ctx.signal,
+    warn: (w: ExportWarning) => {
+      lastWarning = w;
+      ctx.warn(w);
+    },
+  };
+  const artifact = await writeZipArtifact(
+    ctx,
+    { part: "cvs", fileName: spec.fileName, contentType: "application/zip" },
+    async (zip) => {
+      const copier = new ResumeCopier(copierCtx, zip);
+      const ahead = readAhead(
+        items(ctx),
+        READ_AHEAD,
+        (item): Promise<OpenedResume> | null => ("cv" in item ? copier.open(item.resume) : null),
+        (opened) => opened && ResumeCopier.discard(opened),
+      );
+      let cvFiles: string[] = [];
+      for await (const { item, started } of ahead) {
+        if (ctx.signal.aborted) {
+          if (started) ResumeCopier.discard(started);
+          throw ctx.signal.reason;
+        }
+        if ("person" in item) {
+          await sinks.candidates.write(candidateRow(item.person, item.batch, lookups, cvFiles));
+          cvFiles = [];
+          sinks.onPerson();
+          continue;
+        }
+        lastWarning = null;
+        const included = await copier.add(item.resume, await started!);
+        const warning = lastWarning as ExportWarning | null;
+        if (included) files++;
+        else if (warning) await sinks.missing.add("cvs", warning);
+        const reason = warning?.reason ?? "not included";
+        cvFiles.push(included ? item.resume.path : `[${reason}] ${item.cv.file_name}`);
+        await sinks.attachments.write(
+          attachmentRow(
+            item.cv,
+            {
+              recordName: item.owner,
+              zipLabel: CVS_ZIP_LABEL,
+              path: included ? item.resume.path : null,
+              status: included ? INCLUDED : `missing: ${reason}`,
+            },
+            lookups.users,
+          ),
+        );
+      }
+    },
+  );
+  return { artifact, files };
+}
+
+/** Each person's CVs (in upload order), then the person; batches one after another. */
+async function* items(ctx: ExportContext): AsyncGenerator<Item> {
+  const paths = new EntryPaths();
+  let after: string | null = null;
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    const batch = await loadCandidateBatch(ctx.db, ctx.accountId, after, BATCH_SIZE);
+    for (const person of batch.persons) {
+      const owner = `${person.first_name} ${person.last_name}`.trim();
+      const folder = recordFolder(owner, person.id);
+      for (const cv of batch.cvs.get(person.id) ?? []) {
+        const resume: ReportResume = {
+          attachmentId: cv.id,
+          storageKey: cv.storage_key,
+          fileName: cv.file_name,
+          sizeBytes: Number(cv.size_bytes),
+          path: paths.place(folder, cv.file_name),
+        };
+        yield { cv, resume, owner };
+      }
+      yield { person, batch };
+    }
+    if (batch.persons.length < BATCH_SIZE) return;
+    after = batch.persons[batch.persons.length - 1]!.id;
+  }
+}

@@ -1,0 +1,55 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../../db/schema/index.js";
+import { compareIds } from "../candidates-report/resume-paths.js";
+import type { CandidateLookups } from "./candidate-columns.js";
+
+/** Users, sources and person custom fields of the account (small tables), loaded once. */
+export async function loadCandidateLookups(db: Kysely<DB>, accountId: string): Promise<CandidateLookups> {
+  const users = await db
+    .selectFrom("users")
+    .select(["id", "name"])
+    .where("account_id", "=", accountId)
+    .execute();
+  const sources = await db
+    .selectFrom("sources")
+    .select(["id", "name"])
+    .where("account_id", "=", accountId)
+    .execute();
+  const fields = await db
+    .selectFrom("custom_field_definitions")
+    .select(["id", "label", "type", "position"])
+    .where("account_id", "=", accountId)
+    .where("entity_type", "=", "person")
+    .execute();
+  // Sorted here rather than in SQL so the order never depends on a PostgreSQL collation.
+  fields.sort((a, b) => a.position - b.position || compareIds(a.id, b.id));
+  return {
+    users: new Map(users.map((u) => [u.id, u.name])),
+    sources: new Map(sources.map((s) => [s.id, s.name])),
+    fields: fields.map(({ id, label, type }) => ({ id, label, type })),
+  };
+}
+
+/** Work units of the progress bar: persons, files of the Attachments zip, rows of the tables. */
+export async function countWork(
+  db: Kysely<DB>,
+  accountId: string,
+  tables: readonly string[],
+): Promise<number> {
+  let total = 0;
+  for (const table of ["persons", ...tables]) {
+    const r = await db
+      .selectFrom(table as "persons")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("account_id", "=", accountId)
+      .executeTakeFirstOrThrow();
+    total += Number(r.n);
+  }
+  const files = await db
+    .selectFrom("attachments")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", accountId)
+    .where((eb) => eb.not(eb.and([eb("internal_cv", "=", true), eb("entity_type", "=", "person")])))
+    .executeTakeFirstOrThrow();
+  return total + Number(files.n);
+}
