@@ -8,6 +8,9 @@ export const REDACT_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   'res.headers["set-cookie"]',
+  // A download link's redirect points at a presigned S3 URL (RELIABILITY 2.10).
+  "res.headers.location",
+  "headers.location",
   "headers.authorization",
   "headers.cookie",
   "authorization",

@@ -3,6 +3,7 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import type { Kysely } from "kysely";
+import { DEFAULTS } from "../config/defaults.js";
 import type { Config } from "../config/env.js";
 import type { DialectName } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
@@ -37,7 +38,9 @@ export interface AppDeps {
   db: Kysely<DB>;
   dialect: DialectName;
   blobs: BlobStore;
-  config: Pick<Config, "maxUploadBytes" | "rateLimitMax" | "logLevel"> & Partial<Pick<Config, "trustProxy">>;
+  /** `downloads` (`HIREVAULT_DOWNLOADS`) defaults to `redirect`, which only S3 storage can do. */
+  config: Pick<Config, "maxUploadBytes" | "rateLimitMax" | "logLevel"> &
+    Partial<Pick<Config, "trustProxy" | "downloads">>;
   clock?: Clock;
   /** Consistent reads for streamed reports (`Database.readSnapshot`); default: a transaction on `db`. */
   readSnapshot?: <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
@@ -110,7 +113,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const links = deps.secret
     ? new DownloadLinkService({ db: deps.db, secret: deps.secret, clock, publicUrl: deps.publicUrl })
     : undefined;
-  if (links) registerDownloadRoutes(app, { links, blobs: deps.blobs });
+  if (links) {
+    registerDownloadRoutes(app, {
+      links,
+      blobs: deps.blobs,
+      mode: deps.config.downloads ?? DEFAULTS.downloads,
+    });
+  }
   const exports = new ExportService(deps.db, clock);
   registerExportRoutes(app, { exports, links, blobs: deps.blobs, clock });
   registerBackupRoutes(app, {

@@ -107,6 +107,14 @@ export interface DownloadOutcome {
   completed: boolean;
 }
 
+/** A GET answered with a redirect to a presigned storage URL, for its audit entry. */
+export interface RedirectOutcome {
+  ip?: string | undefined;
+  range: string | null;
+  /** Lifetime of the presigned URL the client was sent to. */
+  expiresInSeconds: number;
+}
+
 /** Dependencies of {@link DownloadLinkService}. */
 export interface DownloadLinkServiceDeps {
   db: Kysely<DB>;
@@ -243,10 +251,38 @@ export class DownloadLinkService {
 
   /** Audits a GET download (`export.downloaded`) as the link's user; never the token. */
   async recordDownload(resolved: ResolvedDownload, outcome: DownloadOutcome): Promise<void> {
+    await this.auditDownload(resolved, outcome.ip, {
+      range: outcome.range?.slice(0, 100) ?? null,
+      status: outcome.status,
+      bytes_planned: outcome.plannedBytes,
+      bytes_sent: outcome.bytesSent,
+      completed: outcome.completed,
+    });
+  }
+
+  /**
+   * Audits a GET sent on to storage by a presigned URL (`export.downloaded` with `via:
+   * "redirect"`). The bytes then flow from S3, out of the app's sight, so the entry records the
+   * grant and how long it lasts, not what was received; never the token or the URL.
+   */
+  async recordRedirect(resolved: ResolvedDownload, outcome: RedirectOutcome): Promise<void> {
+    await this.auditDownload(resolved, outcome.ip, {
+      range: outcome.range?.slice(0, 100) ?? null,
+      status: 302,
+      via: "redirect",
+      expires_in: outcome.expiresInSeconds,
+    });
+  }
+
+  private async auditDownload(
+    resolved: ResolvedDownload,
+    ip: string | undefined,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     const ctx: WriteContext = {
       accountId: resolved.claims.accountId,
       actor: { type: "user", id: resolved.user.id, role: resolved.user.role },
-      ip: outcome.ip,
+      ip,
     };
     await recordAudit(
       this.db,
@@ -255,15 +291,7 @@ export class DownloadLinkService {
         action: "export.downloaded",
         entityType: "export_run",
         entityId: resolved.run.id,
-        changes: {
-          artifact_id: resolved.artifact.id,
-          part: resolved.artifact.part,
-          range: outcome.range?.slice(0, 100) ?? null,
-          status: outcome.status,
-          bytes_planned: outcome.plannedBytes,
-          bytes_sent: outcome.bytesSent,
-          completed: outcome.completed,
-        },
+        changes: { artifact_id: resolved.artifact.id, part: resolved.artifact.part, ...details },
       },
       this.clock.now().toISOString(),
     );

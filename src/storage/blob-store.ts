@@ -24,6 +24,16 @@ export interface PutOptions {
   signal?: AbortSignal;
 }
 
+/** Options for {@link BlobStore.presignGet}. */
+export interface PresignGetOptions {
+  /** How long the URL works, in whole seconds: 1 to 604800 (SigV4 allows at most 7 days). */
+  expiresInSeconds: number;
+  /** Makes the response `Content-Disposition: attachment` with this name (RFC 6266). */
+  fileName?: string;
+  /** The `Content-Type` of the response, instead of the one stored with the object. */
+  contentType?: string;
+}
+
 /** Anything `put` accepts: a stream (never buffered whole) or bytes already in memory. */
 export type BlobBody = NodeJS.ReadableStream | Readable | Buffer | Uint8Array;
 
@@ -59,9 +69,12 @@ export interface BlobStore {
   list(prefix: string): AsyncIterable<BlobInfo>;
   /**
    * A time-limited URL that downloads the blob directly from S3. Only present when the backend
-   * can sign URLs. `expiresInSeconds` is capped at 604800 (7 days, the SigV4 maximum).
+   * can sign URLs. Signing is local (no request is made), so a missing blob shows only when the
+   * URL is used: S3 then answers 404.
+   * @throws {RangeError} when `expiresInSeconds` is not an integer from 1 to 604800 (7 days, the
+   *   SigV4 maximum).
    */
-  presignGet?(key: string, opts: { expiresInSeconds: number; fileName?: string }): Promise<string>;
+  presignGet?(key: string, opts: PresignGetOptions): Promise<string>;
   /** Releases sockets or handles held by the store. */
   close?(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { contentDisposition } from "../domain/content-disposition.js";
 import { discardBody, isBytes, toReadable } from "./blob-body.js";
 import { assertValidKey, assertValidPrefix } from "./blob-key.js";
 import {
@@ -15,10 +16,12 @@ import {
   BlobNotFoundError,
   type BlobStore,
   type ByteRange,
+  type PresignGetOptions,
   type PutOptions,
   RangeNotSatisfiableError,
 } from "./blob-store.js";
 import { assertValidRange, toRangeHeader } from "./byte-range.js";
+import { assertPresignExpiry } from "./presign-limits.js";
 
 /** Options for {@link S3BlobStore}. Credentials fall back to the SDK's default chain when omitted. */
 export interface S3BlobStoreOptions {
@@ -40,11 +43,21 @@ const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 2;
 const MAX_LIST_PAGE = 1000;
 
+type Presigner = typeof import("@aws-sdk/s3-request-presigner");
+let presigner: Promise<Presigner> | undefined;
+
+/**
+ * The presigner is imported on first use, as the whole SDK is (create-blob-store.ts): an S3
+ * install that streams downloads (`HIREVAULT_DOWNLOADS=stream`) never loads it.
+ */
+function loadPresigner(): Promise<Presigner> {
+  presigner ??= import("@aws-sdk/s3-request-presigner");
+  return presigner;
+}
+
 /**
  * {@link BlobStore} on an S3 bucket. Large streams are sent as multipart uploads with bounded memory.
- *
- * `presignGet` is not implemented: `@aws-sdk/s3-request-presigner` is not a dependency, so downloads
- * are streamed through the app instead of redirecting to S3.
+ * `presignGet` signs short-lived download URLs, so the app can redirect instead of proxying bytes.
  */
 export class S3BlobStore implements BlobStore {
   readonly kind = "s3" as const;
@@ -185,6 +198,26 @@ export class S3BlobStore implements BlobStore {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /**
+   * A SigV4 query-string-signed GET URL (signed locally: no request to S3). The file name and
+   * content type are signed into the URL as `response-content-disposition` / `-type`, so S3
+   * answers with our `attachment` header, whatever was stored with the object. With temporary
+   * credentials the URL also stops working when they expire, whichever comes first.
+   * @throws {RangeError} when `expiresInSeconds` is not an integer from 1 to 604800.
+   */
+  async presignGet(key: string, opts: PresignGetOptions): Promise<string> {
+    assertValidKey(key);
+    assertPresignExpiry(opts.expiresInSeconds);
+    const { getSignedUrl } = await loadPresigner();
+    const command = new GetObjectCommand({
+      Bucket: this.#bucket,
+      Key: key,
+      ResponseContentDisposition: opts.fileName === undefined ? undefined : contentDisposition(opts.fileName),
+      ResponseContentType: opts.contentType,
+    });
+    return getSignedUrl(this.#client, command, { expiresIn: opts.expiresInSeconds });
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyBaseLogger, InjectOptions, LightMyRequestResponse as Response } from "fastify";
-import { loadConfig } from "../../src/config/env.js";
+import { type DownloadMode, loadConfig } from "../../src/config/env.js";
 import type { DialectName } from "../../src/db/dialect.js";
 import { ROLES } from "../../src/db/schema/index.js";
 import type { Clock } from "../../src/domain/clock.js";
@@ -64,19 +64,24 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Link-signing key (`Runtime.secret`); random when omitted. */
   secret?: Buffer;
+  /** Blob store of the app (e.g. S3 on s3rver); a local store in a temp dir when omitted. */
+  blobs?: BlobStore;
+  /** `HIREVAULT_DOWNLOADS`; the default (`redirect`) when omitted. */
+  downloads?: DownloadMode;
 }
 
-/** A migrated database of `dialect`, a local blob store in a temp dir, two accounts, the app. */
+/** A migrated database of `dialect`, a blob store (local in a temp dir by default), two accounts, the app. */
 export async function createTestApp(dialect: DialectName, opts: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const blobDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-blobs-"));
-  const blobs = new LocalBlobStore(blobDir);
+  const blobs = opts.blobs ?? new LocalBlobStore(blobDir);
   const config = {
     ...loadConfig({}),
     dataDir: blobDir,
     logLevel: "silent" as const,
     rateLimitMax: opts.rateLimitMax ?? 100_000,
     maxUploadBytes: opts.maxUploadBytes ?? 1024 * 1024,
+    ...(opts.downloads ? { downloads: opts.downloads } : {}),
   };
   const secret = opts.secret ?? crypto.randomBytes(32);
   const app = await buildApp({

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { DownloadMode } from "../../config/env.js";
 import { NotFoundError } from "../../domain/errors.js";
 import {
   DownloadDeniedError,
@@ -11,11 +12,17 @@ import { toProblem } from "../middleware/errors.js";
 import { PROBLEM_BASE, type Problem, problem } from "../problem.js";
 import type { App } from "../types.js";
 import { sendStoredFile } from "./attachment-content.js";
+import { type PresignGet, sendPresignedRedirect } from "./download-redirect.js";
 
 /** What the download route uses. */
 export interface DownloadRouteDeps {
   links: DownloadLinkService;
   blobs: BlobStore;
+  /**
+   * `HIREVAULT_DOWNLOADS`: `redirect` (default) answers with a short presigned URL when the
+   * store can sign one (S3); `stream`, or a store that cannot (local), sends the bytes.
+   */
+  mode?: DownloadMode;
 }
 
 /** Headers a refusal must not carry over from a half-built file response. */
@@ -27,6 +34,8 @@ const FILE_HEADERS = ["content-disposition", "content-range", "etag", "accept-ra
  * re-checks the link in the database. Ranges and resume come from `sendStoredFile` (RFC 9110
  * §14). Nothing burns the link: a mail scanner's HEAD or GET leaves it usable (2.11), and a HEAD
  * is not audited as a download. The token is never logged, audited or echoed (2.10).
+ * With S3 storage in `redirect` mode the file comes from S3 instead: a `302` to a presigned URL
+ * that lives at most 5 minutes, sent only after the same checks (see `sendPresignedRedirect`).
  *
  * The path is a wildcard, not `:token`: a token (140 characters) is longer than the router's
  * 100-character limit for a parameter, and anything after `/downloads/` must answer 404, not 400.
@@ -41,6 +50,8 @@ export function registerDownloadRoutes(app: App, deps: DownloadRouteDeps): void 
   app.addHook("onClose", async () => {
     await Promise.allSettled([...pending]);
   });
+  const presign: PresignGet | undefined =
+    deps.mode !== "stream" && deps.blobs.presignGet ? deps.blobs.presignGet.bind(deps.blobs) : undefined;
 
   app.get(
     "/downloads/*",
@@ -60,6 +71,8 @@ export function registerDownloadRoutes(app: App, deps: DownloadRouteDeps): void 
       }
       const { claims, artifact } = resolved;
       try {
+        // Every check of the link is done (resolve): only now may storage be handed out.
+        if (presign) return await sendPresignedRedirect(request, reply, resolved, presign, deps.links);
         return await sendStoredFile(request, reply, artifact, deps.blobs, {
           label: "export file",
           logFields: {
