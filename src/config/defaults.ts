@@ -11,4 +11,8 @@ export const DEFAULTS = {
   logLevel: "info",
   /** A dead worker's export is taken over after this long without a heartbeat. */
   exportLeaseMs: 60_000,
+  /** `HIREVAULT_DOWNLOADS`: S3-stored export files are sent by a ≤ 5-minute presigned redirect. */
+  downloads: "redirect",
+  /** From address of emails (`HIREVAULT_MAIL_FROM`). */
+  mailFrom: "Hirevault <no-reply@localhost>",
 } as const;

@@ -2,6 +2,10 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULTS } from "./defaults.js";
 
+/** How `/downloads/<token>` sends a file (see {@link Config.downloads}). */
+export const DOWNLOAD_MODES = ["redirect", "stream"] as const;
+export type DownloadMode = (typeof DOWNLOAD_MODES)[number];
+
 const optionalString = z
   .string()
   .optional()
@@ -19,7 +23,12 @@ const EnvSchema = z.object({
   S3_REGION: optionalString,
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
-  SMTP_URL: optionalString,
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//i.test(v), {
+    message: "must start with smtp:// or smtps:// (unset it to write emails as .eml files to the data dir)",
+  }),
+  HIREVAULT_MAIL_FROM: optionalString.refine((v) => v === undefined || v.includes("@"), {
+    message: 'must be an address, e.g. "Hirevault <no-reply@example.com>"',
+  }),
   HIREVAULT_SECRET: optionalString,
   PUBLIC_URL: optionalString,
   LOG_LEVEL: z
@@ -30,6 +39,7 @@ const EnvSchema = z.object({
   HIREVAULT_DEMO: z.enum(["true", "false"]).default("true"),
   TRUST_PROXY: optionalString,
   HIREVAULT_EXPORT_LEASE_MS: z.coerce.number().int().min(1000).default(DEFAULTS.exportLeaseMs),
+  HIREVAULT_DOWNLOADS: z.enum(DOWNLOAD_MODES).default(DEFAULTS.downloads),
 });
 
 /** The parsed configuration; read once at start-up and passed down (never read env elsewhere). */
@@ -41,7 +51,10 @@ export interface Config {
   s3:
     | { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string }
     | undefined;
+  /** `smtp://` or `smtps://` mail server; unset: emails are written to `<data dir>/outbox` (SPEC §9). */
   smtpUrl: string | undefined;
+  /** From address of the emails Hirevault sends. */
+  mailFrom: string;
   secret: string | undefined;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
@@ -59,6 +72,12 @@ export interface Config {
    * this. Heartbeats run every quarter of it (at most every 2 s).
    */
   exportLeaseMs: number;
+  /**
+   * `HIREVAULT_DOWNLOADS`. `redirect` (default): once a download link passed every check, an
+   * S3-stored file is sent as a `302` to a presigned URL valid for at most 5 minutes. `stream`:
+   * the app proxies the bytes. Local storage cannot presign and always streams.
+   */
+  downloads: DownloadMode;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: path.resolve(e.HIREVAULT_DATA_DIR),
     exportLeaseMs: e.HIREVAULT_EXPORT_LEASE_MS,
+    downloads: e.HIREVAULT_DOWNLOADS,
     databaseUrl: e.DATABASE_URL,
     s3: e.S3_BUCKET
       ? {
@@ -89,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.HIREVAULT_MAIL_FROM ?? DEFAULTS.mailFrom,
     secret: e.HIREVAULT_SECRET,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,

@@ -21,6 +21,7 @@ import { artifactExpiry, DAY_MS, LINK_DAYS } from "../exports/retention.js";
 import type { Logger } from "../logger.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import { type ExportRun, ExportRunRepository } from "../repositories/export-run.repository.js";
+import { type EmailKind, OutboxRepository } from "../repositories/outbox.repository.js";
 import type { DownloadLinkService } from "../services/download-link.service.js";
 import { SYSTEM_ACTOR } from "../services/write-context.js";
 import type { BlobStore } from "../storage/blob-store.js";
@@ -69,11 +70,13 @@ export function runPrefix(run: Pick<ExportRun, "account_id" | "id">): string {
  */
 export class ExportRunner {
   readonly runs: ExportRunRepository;
+  private readonly outbox: OutboxRepository;
   private readonly leaseMs: number;
   private readonly heartbeatMs: number;
 
   constructor(private readonly opts: ExportRunnerOptions) {
     this.runs = new ExportRunRepository(opts.database.db);
+    this.outbox = new OutboxRepository(opts.database.db);
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.heartbeatMs = opts.heartbeatMs ?? Math.min(2_000, Math.floor(this.leaseMs / 4));
   }
@@ -168,8 +171,11 @@ export class ExportRunner {
           warnings: warningCount ? { count: warningCount, items: warnings } : null,
           progress,
         },
-        (trx) =>
-          this.audit(trx, run, "export.succeeded", { warnings: warningCount, attempt: run.attempts }, now),
+        async (trx) => {
+          const changes = { warnings: warningCount, attempt: run.attempts };
+          await this.audit(trx, run, "export.succeeded", changes, now);
+          if (format.mailPart) await this.enqueueEmail(trx, run, "export_ready", now);
+        },
       );
       if (!published) throw new LeaseLostError();
       log.info({ artifacts: saved.length, warnings: warningCount }, "export published");
@@ -254,9 +260,10 @@ export class ExportRunner {
     const text = errorText(err);
     const permanent = err instanceof PermanentExportError || run.attempts >= run.max_attempts;
     if (permanent) {
-      await this.runs.giveBack(run, this.opts.owner, { now, error: text, retryAt: null }, (trx) =>
-        this.audit(trx, run, "export.failed", { error: text, attempts: run.attempts }, now),
-      );
+      await this.runs.giveBack(run, this.opts.owner, { now, error: text, retryAt: null }, async (trx) => {
+        await this.audit(trx, run, "export.failed", { error: text, attempts: run.attempts }, now);
+        await this.enqueueEmail(trx, run, "export_failed", now);
+      });
       log.error({ err }, "export failed");
       return;
     }
@@ -290,6 +297,23 @@ export class ExportRunner {
       .where("account_id", "=", run.account_id)
       .executeTakeFirst();
     return row?.retention_months;
+  }
+
+  /**
+   * Queues the requester's email in the transaction that publishes or fails the run, so it exists
+   * exactly when that state change committed, once per run and kind (the outbox's unique key
+   * absorbs retries: RELIABILITY 3.3, 3.4). Only for someone who asked in the app: scheduled and
+   * CLI runs have no requester waiting for a mail.
+   */
+  private async enqueueEmail(trx: Kysely<DB>, run: ExportRun, kind: EmailKind, now: Date): Promise<void> {
+    if (run.trigger !== "manual" || !run.requested_by_id) return;
+    await this.outbox.enqueue(trx, {
+      accountId: run.account_id,
+      exportRunId: run.id,
+      kind,
+      userId: run.requested_by_id,
+      now,
+    });
   }
 
   private audit(trx: Kysely<DB>, run: ExportRun, action: string, changes: unknown, now: Date): Promise<void> {

@@ -67,6 +67,7 @@ describe("export classification", () => {
       "backup_schedules",
       "export_artifacts",
       "export_runs",
+      "outbox_emails",
       "pending_blob_deletions",
     ]);
   });

@@ -3,6 +3,7 @@ import type { ColumnSpec } from "./columns.js";
 import { exportTables } from "./exports.js";
 import { hiringTables } from "./hiring.js";
 import { metaTables } from "./meta.js";
+import { outboxTables } from "./outbox.js";
 import { peopleTables } from "./people.js";
 import type { TableSpec } from "./table-spec.js";
 import { workTables } from "./work.js";
@@ -13,6 +14,7 @@ export * from "./entity-types.js";
 export { EXPORT_FORMATS, EXPORT_STATES, EXPORT_TRIGGERS } from "./exports.js";
 export { APPLICATION_STATUSES, EMPLOYMENT_TYPES, JOB_STATES, STAGE_TYPES } from "./hiring.js";
 export { CUSTOM_FIELD_TYPES } from "./meta.js";
+export { EMAIL_KINDS, OUTBOX_STATES } from "./outbox.js";
 export { ROLES, SOURCE_TYPES } from "./people.js";
 export * from "./table-spec.js";
 export { ACTIVITY_SUBJECTS } from "./work.js";
@@ -25,6 +27,7 @@ export const TABLES = {
   ...workTables,
   ...metaTables,
   ...exportTables,
+  ...outboxTables,
 } as const;
 
 export type TableName = keyof typeof TABLES;
