@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { registerExport } from "./commands/export.js";
+import { registerInvoice } from "./commands/invoice.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerStart } from "./commands/start.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSeed(program);
   registerToken(program);
   registerExport(program);
+  registerInvoice(program);
   return program;
 }
 

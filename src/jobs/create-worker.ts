@@ -10,8 +10,10 @@ import { ExportRunner } from "./export-runner.js";
 import { CleanExportTempTask } from "./tasks/clean-export-temp.task.js";
 import { EraseDeletedFilesTask } from "./tasks/erase-deleted-files.task.js";
 import { ExpireExportsTask } from "./tasks/expire-exports.task.js";
+import { ReleasePaidExportsTask } from "./tasks/release-paid-exports.task.js";
 import { RunExportsTask } from "./tasks/run-exports.task.js";
 import { ScheduleBackupsTask } from "./tasks/schedule-backups.task.js";
+import { createSendEmailsTask } from "./tasks/send-emails.task.js";
 import { Worker } from "./worker.js";
 
 /** A lease owner id unique to this process: host, pid and a random suffix (pid reuse). */
@@ -51,9 +53,11 @@ export function createWorker(rt: Runtime, clock: Clock = systemClock): Worker {
     [
       new RunExportsTask(createExportRunner(rt, clock)),
       new ScheduleBackupsTask(db, clock, rt.logger),
+      new ReleasePaidExportsTask(db, clock, rt.logger),
       new ExpireExportsTask(db, rt.blobs, clock, rt.logger),
       new CleanExportTempTask(db, exportTmpRoot(rt), rt.logger),
       new EraseDeletedFilesTask(erasure, rt.logger),
+      createSendEmailsTask(rt, clock, workerId()),
     ],
     rt.logger,
   );

@@ -88,6 +88,43 @@ export class ExportRunRepository {
     return active ? { run: active, created: false } : null;
   }
 
+  /**
+   * Moves `awaiting_payment` runs to `queued` (runnable now) for accounts that have no pending
+   * invoice left — of one account, or of all (the periodic sweep). One guarded UPDATE … WHERE NOT
+   * EXISTS, so it is safe inside the invoice write's transaction and against concurrent sweeps: a
+   * run is released once, and never while an invoice of its account is still pending. Static
+   * because it takes the caller's connection or transaction. Returns the released runs.
+   */
+  static releasePaid(db: Kysely<DB>, now: Date, accountId?: string): Promise<ExportRun[]> {
+    const at = now.toISOString();
+    let q = db
+      .updateTable("export_runs")
+      .set({ state: "queued", run_at: at, updated_at: at })
+      .where("state", "=", "awaiting_payment")
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("invoices")
+              .select("invoices.id")
+              .whereRef("invoices.account_id", "=", "export_runs.account_id")
+              .where("invoices.status", "=", "pending"),
+          ),
+        ),
+      );
+    if (accountId !== undefined) q = q.where("account_id", "=", accountId);
+    return q.returningAll().execute();
+  }
+
+  /** The account's runs waiting for payment (at most one per gated format). */
+  awaitingPayment(accountId: string): Promise<ExportRun[]> {
+    return this.db
+      .selectFrom("export_runs")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("state", "=", "awaiting_payment")
+      .execute();
+  }
+
   findActive(accountId: string, format: ExportFormatId): Promise<ExportRun | undefined> {
     return this.db
       .selectFrom("export_runs")

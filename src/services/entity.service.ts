@@ -142,10 +142,14 @@ export class EntityService {
 
   async delete(ctx: WriteContext, table: TableName, id: string): Promise<void> {
     const entity = tableSpec(table).entity ?? table;
+    const rules = rulesFor(table);
     await this.write(ctx, async (tx) => {
-      if (!isUuid(id) || !(await tx.repo.exists(ctx.accountId, table, id)))
-        throw new NotFoundError(entity, id);
+      // The whole row, not just its existence: rules look at it (a pending invoice deleted
+      // releases the exports waiting for it).
+      const before = isUuid(id) ? await tx.repo.get(ctx.accountId, table, id) : undefined;
+      if (!before) throw new NotFoundError(entity, id);
       await tx.cascade(table, [id]);
+      for (const r of rules) await r.afterDelete?.(tx, before);
       await this.audit(tx, table, "deleted", id, null);
     });
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { writeTransaction } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
 import type { Clock } from "../domain/clock.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../domain/errors.js";
@@ -11,6 +12,8 @@ import {
   type ExportRun,
   ExportRunRepository,
 } from "../repositories/export-run.repository.js";
+import { InvoiceRepository, type PendingInvoice } from "../repositories/invoice.repository.js";
+import { PAYMENT_GATED_FORMATS, releasePaidExports } from "./payment-gate.service.js";
 import type { WriteContext } from "./write-context.js";
 
 /** Attempts per run before it is failed for good (crashes count: RELIABILITY 3.1, 3.8). */
@@ -19,64 +22,97 @@ export const MAX_ATTEMPTS = 5;
 export interface RunWithArtifacts {
   run: ExportRun;
   artifacts: ExportArtifact[];
+  /** What an `awaiting_payment` run waits for: the account's pending invoices; else empty. */
+  pendingInvoices: PendingInvoice[];
+}
+
+/** A request's answer: the run (new or joined) and, when it waits, the invoices it waits for. */
+export interface RequestedRun {
+  run: ExportRun;
+  created: boolean;
+  pendingInvoices: PendingInvoice[];
 }
 
 /**
  * Requesting, listing and revoking exports (SPEC §2, §4, §5). Only owners and admins; every
- * request and revoke is audited. Concurrent requests of one format share one run (3.14).
+ * request and revoke is audited. Concurrent requests of one format share one run (3.14). A full
+ * export requested while an invoice is pending waits in `awaiting_payment` (§2.2): the request
+ * is accepted, not refused, and the run starts by itself once the invoices are paid or voided.
  */
 export class ExportService {
   readonly runs: ExportRunRepository;
+  private readonly invoices: InvoiceRepository;
 
   constructor(
     readonly db: Kysely<DB>,
     private readonly clock: Clock,
   ) {
     this.runs = new ExportRunRepository(db);
+    this.invoices = new InvoiceRepository(db);
   }
 
-  /** Queues an export, or returns the one of that format already waiting or running. */
+  /**
+   * Queues an export, or returns the one of that format already waiting or running. A gated
+   * format (full) with a pending invoice is created in `awaiting_payment` instead of `queued`.
+   */
   async request(
     ctx: WriteContext,
     format: string,
     trigger: "manual" | "cli" = "manual",
-  ): Promise<{ run: ExportRun; created: boolean }> {
+  ): Promise<RequestedRun> {
     assertCanExport(ctx);
     if (!EXPORT_FORMAT_REGISTRY.has(format as ExportFormatId)) {
       const known = [...EXPORT_FORMAT_REGISTRY.keys()].join(", ");
       throw ValidationError.field("format", `must be one of: ${known}`);
     }
     const now = this.clock.now();
+    const gated = PAYMENT_GATED_FORMATS.has(format as ExportFormatId);
+    const unpaid = gated && (await this.invoices.pending(ctx.accountId)).length > 0;
     const input = {
       accountId: ctx.accountId,
       format: format as ExportFormatId,
       trigger,
       requestedById: ctx.actor.type === "user" ? ctx.actor.id : null,
+      state: unpaid ? ("awaiting_payment" as const) : ("queued" as const),
       maxAttempts: MAX_ATTEMPTS,
     };
     // Null only when the active run finished between the insert and the lookup: ask again
     // (a loop, not a recursive request, so the request is audited once).
     let settled = await this.runs.createOrGetActive(input, now);
     while (!settled) settled = await this.runs.createOrGetActive(input, now);
+    let { run } = settled;
+    // The invoices may have been settled since the check (or, for a joined run, outside the API
+    // since it was made): release now rather than leave it to the next sweep.
+    if (run.state === "awaiting_payment") {
+      const released = await writeTransaction(this.db, (trx) =>
+        releasePaidExports(trx, now, ctx, "request", ctx.accountId),
+      );
+      run = released.find((r) => r.id === run.id) ?? run;
+    }
+    const awaiting = run.state === "awaiting_payment";
     await recordAudit(
       this.db,
       ctx,
       {
         action: "export.requested",
         entityType: "export_run",
-        entityId: settled.run.id,
-        changes: { format, trigger, joined_existing: !settled.created },
+        entityId: run.id,
+        changes: { format, trigger, joined_existing: !settled.created, awaiting_payment: awaiting },
       },
       now.toISOString(),
     );
-    return settled;
+    return { run, created: settled.created, pendingInvoices: await this.pendingFor(ctx, [run]) };
   }
 
   async get(ctx: WriteContext, id: string): Promise<RunWithArtifacts> {
     assertCanExport(ctx);
     const run = await this.runs.get(ctx.accountId, id);
     if (!run) throw new NotFoundError("export", id);
-    return { run, artifacts: await this.runs.artifacts(ctx.accountId, [run.id]) };
+    return {
+      run,
+      artifacts: await this.runs.artifacts(ctx.accountId, [run.id]),
+      pendingInvoices: await this.pendingFor(ctx, [run]),
+    };
   }
 
   /** Newest first; `beforeId` is the last run of the previous page. */
@@ -90,7 +126,21 @@ export class ExportService {
       ctx.accountId,
       runs.map((r) => r.id),
     );
-    return runs.map((run) => ({ run, artifacts: artifacts.filter((a) => a.export_run_id === run.id) }));
+    const pending = await this.pendingFor(ctx, runs);
+    return runs.map((run) => ({
+      run,
+      artifacts: artifacts.filter((a) => a.export_run_id === run.id),
+      pendingInvoices: run.state === "awaiting_payment" ? pending : [],
+    }));
+  }
+
+  /**
+   * The account's pending invoices when one of `runs` waits for payment, else none: one query
+   * per page at most, since every waiting run of an account waits for the same invoices.
+   */
+  private async pendingFor(ctx: WriteContext, runs: readonly ExportRun[]): Promise<PendingInvoice[]> {
+    if (!runs.some((r) => r.state === "awaiting_payment")) return [];
+    return this.invoices.pending(ctx.accountId);
   }
 
   /** Revokes every link of a finished export now; its files are deleted by the expiry sweep. */

@@ -97,7 +97,9 @@ describe.each(DIALECTS)("hirevault CLI on %s", (dialect) => {
 
   it("runs a worker that stops cleanly on SIGTERM", async () => {
     const worker = spawnCli(["worker"], { ...env, LOG_LEVEL: "info" });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Started (signal handlers in place), not a fixed delay: start-up is slower on a busy machine.
+    await worker.waitFor(/worker started/);
+    await new Promise((r) => setTimeout(r, 500));
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
   });

@@ -2,7 +2,10 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../src/domain/clock.js";
+import { InvoiceRepository } from "../../src/repositories/invoice.repository.js";
 import { DEMO_ACCOUNT, type DemoAccount, seedDemoAccount } from "../../src/seed/demo.js";
+import { ExportService } from "../../src/services/export.service.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
 
@@ -38,6 +41,19 @@ describe.each(DIALECTS)("seedDemoAccount on %s", (dialect) => {
     );
     // Every person is a candidate or a client contact.
     expect(demo.counts.persons).toBe(DEMO_ACCOUNT.candidates + demo.counts.client_contacts!);
+  });
+
+  it("has a pending invoice, so a full export requested on it waits for payment (SPEC §2.2)", async () => {
+    const invoices = await new InvoiceRepository(database.db).pending(demo.accountId);
+    expect(invoices).toHaveLength(1);
+    const exports = new ExportService(database.db, systemClock);
+    const ctx = {
+      accountId: demo.accountId,
+      actor: { type: "user" as const, id: demo.adminUserId, role: "admin" as const },
+    };
+    const { run, pendingInvoices } = await exports.request(ctx, "full");
+    expect(run.state).toBe("awaiting_payment");
+    expect(pendingInvoices.map((i) => i.number)).toEqual([invoices[0]!.number]);
   });
 
   it("refuses to run twice", async () => {

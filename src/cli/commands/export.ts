@@ -10,6 +10,7 @@ import type { ExportArtifact, ExportRun } from "../../repositories/export-run.re
 import { ExportService } from "../../services/export.service.js";
 import { SYSTEM_ACTOR } from "../../services/write-context.js";
 import type { BlobStore } from "../../storage/blob-store.js";
+import { failIfAwaitingPayment } from "../awaiting-payment.js";
 import { requireAccount, withRuntime } from "../context.js";
 import { createProgress } from "../progress.js";
 
@@ -33,7 +34,9 @@ export function registerExport(program: Command): void {
         const account = await requireAccount(rt, opts.account);
         const ctx = { accountId: account.id, actor: SYSTEM_ACTOR };
         const exports = new ExportService(rt.database.db, systemClock);
-        const { run } = await exports.request(ctx, format, "cli");
+        const requested = await exports.request(ctx, format, "cli");
+        failIfAwaitingPayment(requested, account.name); // exit 1: the run waits for an invoice
+        const { run } = requested;
         const runner = createExportRunner(rt);
         const progress = createProgress(`${format} export of ${account.name}`);
         const stop = new AbortController();

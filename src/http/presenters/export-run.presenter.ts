@@ -7,6 +7,7 @@ import {
   type ExportRun,
   filesDownloadable,
 } from "../../repositories/export-run.repository.js";
+import type { PendingInvoice } from "../../repositories/invoice.repository.js";
 import type { DownloadLinkService } from "../../services/download-link.service.js";
 
 /** Who links are minted for: the team member behind the request's token (null: none). */
@@ -22,8 +23,15 @@ export interface LinkMinting {
  * expiry and 7 days (RELIABILITY 2.2: never minted longer). Storage keys never leave the server.
  * A token that acts for no team member gets no link (`download_url: null`): it downloads through
  * `GET /api/v1/exports/{id}/artifacts/{artifact_id}/content` with its own Bearer token instead.
+ * A run in `awaiting_payment` lists the pending invoices it waits for (SPEC §2.2), so the admin
+ * sees why nothing happens and what to pay; every other run shows an empty list.
  */
-export function presentExportRun(run: ExportRun, artifacts: ExportArtifact[], minting: LinkMinting) {
+export function presentExportRun(
+  run: ExportRun,
+  artifacts: ExportArtifact[],
+  minting: LinkMinting,
+  pendingInvoices: readonly PendingInvoice[] = [],
+) {
   const now = minting.clock.now();
   const linkExpiry = filesDownloadable(run, now)
     ? new Date(Math.min(Date.parse(run.expires_at!), now.getTime() + LINK_DAYS * DAY_MS))
@@ -51,6 +59,16 @@ export function presentExportRun(run: ExportRun, artifacts: ExportArtifact[], mi
     revoked_at: run.revoked_at,
     error: run.error,
     warnings: parseWarnings(run.warnings),
+    pending_invoices:
+      run.state === "awaiting_payment"
+        ? pendingInvoices.map((i) => ({
+            id: i.id,
+            number: i.number,
+            amount_cents: Number(i.amount_cents),
+            currency: i.currency,
+            due_date: i.due_date,
+          }))
+        : [],
     created_at: run.created_at,
     updated_at: run.updated_at,
     artifacts: artifacts.map((a) => {

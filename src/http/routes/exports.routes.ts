@@ -34,7 +34,8 @@ const ArtifactParams = Type.Object({ id: Id(), artifact_id: Id() }, { additional
 export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
   const present = (request: Parameters<typeof authOf>[0]) => {
     const minting = { links: deps.links, clock: deps.clock, userId: authOf(request).userId };
-    return (r: Awaited<ReturnType<ExportService["get"]>>) => presentExportRun(r.run, r.artifacts, minting);
+    return (r: Awaited<ReturnType<ExportService["get"]>>) =>
+      presentExportRun(r.run, r.artifacts, minting, r.pendingInvoices);
   };
 
   app.post(
@@ -45,15 +46,19 @@ export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
         tags: ["exports"],
         operationId: "request_export",
         summary: "Request an export; answers 202 with the run (the same run while one is waiting or running)",
+        description:
+          "A full export requested while the account has a pending invoice waits in state `awaiting_payment` (`pending_invoices` lists them) and starts by itself once they are paid or voided.",
         body: Type.Object({ format: StringEnum(EXPORT_FORMATS) }, { additionalProperties: false }),
         response: { 202: ExportRunSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
       const ctx = writeContextOf(request);
-      const { run } = await deps.exports.request(ctx, request.body.format);
+      // 202 even when a full export must wait for payment: it is accepted and starts by itself
+      // once the invoices are settled (SPEC §2.2); the run lists what it waits for.
+      const { run, pendingInvoices } = await deps.exports.request(ctx, request.body.format);
       reply.code(202).header("location", `/api/v1/exports/${run.id}`);
-      return present(request)({ run, artifacts: [] });
+      return present(request)({ run, artifacts: [], pendingInvoices });
     },
   );
 

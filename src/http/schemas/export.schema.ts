@@ -19,6 +19,15 @@ export const ExportArtifactSchema = Type.Object({
   download_expires_at: Time,
 });
 
+/** A pending invoice a full export waits for (SPEC §2.2). */
+export const PendingInvoiceSchema = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  amount_cents: Type.Integer(),
+  currency: Type.String(),
+  due_date: Type.String({ format: "date" }),
+});
+
 export const ExportRunSchema = Type.Object({
   id: Type.String(),
   format: StringEnum(EXPORT_FORMATS),
@@ -41,6 +50,10 @@ export const ExportRunSchema = Type.Object({
       Type.Object({ entity: Type.String(), id: Type.String(), path: Type.String(), reason: Type.String() }),
       { description: "files left out (first 1,000), e.g. a CV missing from storage" },
     ),
+  }),
+  pending_invoices: Type.Array(PendingInvoiceSchema, {
+    description:
+      "while the state is awaiting_payment: the account's pending invoices the export waits for (it starts by itself once they are paid or voided); else empty",
   }),
   created_at: Type.String(),
   updated_at: Type.String(),

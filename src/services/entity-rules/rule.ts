@@ -42,6 +42,11 @@ export interface EntityRule {
     after: StoredRow,
     extras: Record<string, unknown>,
   ): Promise<void>;
+  /**
+   * After a row deleted through the API (or the CLI) is gone, in the same transaction; `before`
+   * is the row as it was. Not called for rows removed by another row's cascade.
+   */
+  afterDelete?(tx: RuleTx, before: StoredRow): Promise<void>;
   /** Adds extras to API rows of one page, in place, with a constant number of queries. */
   present?(read: RuleRead, rows: Record<string, unknown>[]): Promise<void>;
 }

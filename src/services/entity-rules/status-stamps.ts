@@ -1,6 +1,13 @@
+import { releasePaidExports } from "../payment-gate.service.js";
 import type { EntityRule } from "./rule.js";
 
-/** Invoices: paying one stamps `paid_at`; leaving `paid` clears it. */
+/**
+ * Invoices: paying one stamps `paid_at`; leaving `paid` clears it. Settling (paying, voiding or
+ * deleting) the account's last pending invoice releases the full exports waiting for payment
+ * (SPEC §2.2) in the same transaction, so the answer to the PATCH already sees them `queued`.
+ * A new pending invoice does not stop exports already queued or running: the gate is on the
+ * request.
+ */
 export const invoiceRule: EntityRule = {
   defaulted: ["status"],
   async defaults() {
@@ -11,6 +18,15 @@ export const invoiceRule: EntityRule = {
       values.paid_at = tx.now;
     if (values.status !== undefined && values.status !== "paid" && before.status === "paid")
       values.paid_at = null;
+  },
+  async afterUpdate(tx, before, after) {
+    if (before.status !== "pending" || after.status === "pending") return;
+    const cause = after.status === "paid" ? "invoice_paid" : "invoice_voided";
+    await releasePaidExports(tx.trx, new Date(tx.now), tx.ctx, cause, tx.ctx.accountId);
+  },
+  async afterDelete(tx, before) {
+    if (before.status !== "pending") return;
+    await releasePaidExports(tx.trx, new Date(tx.now), tx.ctx, "invoice_deleted", tx.ctx.accountId);
   },
 };
 
