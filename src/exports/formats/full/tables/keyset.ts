@@ -1,0 +1,62 @@
+/**
+ * Keyset batching shared by the Data Files tables: rows of one table of one account, by id, a
+ * batch at a time, each batch expanded with its lookups before any of its rows is yielded.
+ */
+import type { CsvValue } from "../../../csv/csv-dialect.js";
+import type { CsvTableSource } from "./csv-table.js";
+
+/** Rows per batch: one round of lookups per 1,000 rows keeps queries few and memory flat. */
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/** A source with its own batch size (tests use tiny batches to cross batch boundaries). */
+export interface BatchedSource extends CsvTableSource {
+  batchSize?: number;
+}
+
+/**
+ * The keyset position before the first row: every id is a non-empty string, and the empty string
+ * sorts before any other under every collation, so `id > ''` is the whole table and each page
+ * query has one shape.
+ */
+export const START = "";
+
+/**
+ * First and last id of a batch. As a batch is a run of consecutive ids of the account's table,
+ * "account_id = ? and id between first and last" is exactly the batch: child queries are driven
+ * from that range rather than `child.parent_id in (…1,000 ids)`, for which SQLite's planner
+ * (without ANALYZE statistics) prefers the child's `(account_id, …)` index and reads the whole
+ * account's rows for every batch.
+ */
+export interface Span {
+  first: string;
+  last: string;
+}
+
+/** Loads up to `limit` rows of the table with id > `after`, ordered by id. */
+export type PageLoader<R> = (after: string, limit: number) => Promise<R[]>;
+
+/** Turns one batch into CSV rows (values in header order), running its lookups first. */
+export type BatchExpander<R> = (batch: R[], span: Span) => Promise<CsvValue[][]>;
+
+/**
+ * Yields every row of a table: page by page in id order, each page expanded by `expand`. Every
+ * query of a batch has completed before its first row is yielded, so no query is ever open while
+ * the consumer works (the snapshot's one connection serves the other parts of the export).
+ */
+export async function* keysetRows<R extends { id: string }>(
+  source: CsvTableSource,
+  page: PageLoader<R>,
+  expand: BatchExpander<R>,
+): AsyncGenerator<CsvValue[]> {
+  const size = (source as BatchedSource).batchSize ?? DEFAULT_BATCH_SIZE;
+  let after = START;
+  for (;;) {
+    source.signal.throwIfAborted();
+    const batch = await page(after, size);
+    if (batch.length === 0) return;
+    const span = { first: batch[0]!.id, last: batch[batch.length - 1]!.id };
+    yield* await expand(batch, span);
+    if (batch.length < size) return;
+    after = span.last;
+  }
+}

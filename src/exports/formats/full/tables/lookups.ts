@@ -1,0 +1,140 @@
+/**
+ * Lookups shared by the Data Files tables: names behind ids, tags, and the small helpers that
+ * shape lists into cells. Every row read is of the export's account (checked in SQL, or by
+ * {@link ownRows} for key lookups); no query runs for an empty id list.
+ */
+import type { Kysely } from "kysely";
+import type { DB, TAGGABLE_ENTITIES } from "../../../../db/schema/index.js";
+import { compareIds } from "../../candidates-report/resume-paths.js";
+import type { Span } from "./keyset.js";
+
+export { compareIds };
+
+/** Separator of list values inside one cell (SPEC §2.2 tables: lists joined with "; "). */
+export const LIST_SEPARATOR = "; ";
+
+/** A list as one cell: values joined with "; ", or an empty cell for no value. */
+export function joinList(values: readonly string[]): string | null {
+  return values.length === 0 ? null : values.join(LIST_SEPARATOR);
+}
+
+/** "First Last", leaving out an empty part (the same display name as the Candidates report). */
+export function personName(first: string, last: string): string {
+  return [first, last].filter((s) => s !== "").join(" ");
+}
+
+/** Appends `value` to the list of `key`. */
+export function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The distinct non-null ids of `values`, for an `in (…)` list. */
+export function distinctIds(values: Iterable<string | null | undefined>): string[] {
+  const ids = new Set<string>();
+  for (const v of values) if (v !== null && v !== undefined) ids.add(v);
+  return [...ids];
+}
+
+/**
+ * The rows of `accountId` among `rows`. Lookups by primary or foreign key leave the tenant out of
+ * their SQL on purpose: given `account_id = ?` too, a planner without statistics (PostgreSQL
+ * before its first ANALYZE, e.g. right after an import; SQLite, which has none unless ANALYZE
+ * runs) intersects with the `(account_id, …)` index, i.e. reads the whole account's rows for every
+ * lookup. The key index alone is exact; the tenant is then checked here, so a row of another
+ * account (a polymorphic id pointing across accounts) is never used.
+ */
+export function ownRows<R extends { account_id: string }>(rows: readonly R[], accountId: string): R[] {
+  return rows.filter((r) => r.account_id === accountId);
+}
+
+/** The value of `id` in `map`; null for a null id or an id it does not hold. */
+export function lookup<V>(map: ReadonlyMap<string, V>, id: string | null): V | null {
+  return id === null ? null : (map.get(id) ?? null);
+}
+
+/**
+ * User id → name of the whole account, loaded once per table: a team has tens of users, a large
+ * one a few thousand, against millions of the rows that point at them.
+ */
+export async function loadUserNames(db: Kysely<DB>, accountId: string): Promise<Map<string, string>> {
+  const users = await db
+    .selectFrom("users")
+    .select(["id", "name"])
+    .where("account_id", "=", accountId)
+    .execute();
+  return new Map(users.map((u) => [u.id, u.name]));
+}
+
+/** Company id → name for the given ids (primary-key lookups, see {@link ownRows}). */
+export async function loadCompanyNames(
+  db: Kysely<DB>,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("companies")
+    .select(["id", "account_id", "name"])
+    .where("id", "in", ids)
+    .execute();
+  return new Map(ownRows(rows, accountId).map((r) => [r.id, r.name]));
+}
+
+/** Person id → "First Last" for the given ids (primary-key lookups, see {@link ownRows}). */
+export async function loadPersonNames(
+  db: Kysely<DB>,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("persons")
+    .select(["id", "account_id", "first_name", "last_name"])
+    .where("id", "in", ids)
+    .execute();
+  return new Map(ownRows(rows, accountId).map((r) => [r.id, personName(r.first_name, r.last_name)]));
+}
+
+/** Job id → title for the given ids (primary-key lookups, see {@link ownRows}). */
+export async function loadJobTitles(
+  db: Kysely<DB>,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("jobs")
+    .select(["id", "account_id", "title"])
+    .where("id", "in", ids)
+    .execute();
+  return new Map(ownRows(rows, accountId).map((r) => [r.id, r.title]));
+}
+
+/**
+ * Tag names per record of one batch of a taggable table, sorted by code point (the same order on
+ * both databases). Driven from the taggings' `(entity_type, entity_id)` index over the batch's id
+ * range (see {@link Span}), then tags by primary key; the range also holds other accounts' ids,
+ * whose rows {@link ownRows} drops.
+ */
+export async function loadTags(
+  db: Kysely<DB>,
+  accountId: string,
+  entityType: (typeof TAGGABLE_ENTITIES)[number],
+  span: Span,
+): Promise<Map<string, string[]>> {
+  const rows = await db
+    .selectFrom("taggings as tg")
+    .innerJoin("tags as t", "t.id", "tg.tag_id")
+    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
+    .where("tg.entity_type", "=", entityType)
+    .where("tg.entity_id", ">=", span.first)
+    .where("tg.entity_id", "<=", span.last)
+    .execute();
+  const own = ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId);
+  own.sort((a, b) => compareIds(a.name, b.name));
+  const tags = new Map<string, string[]>();
+  for (const r of own) push(tags, r.entity_id, r.name);
+  return tags;
+}
