@@ -1,11 +1,12 @@
 /**
  * Columns and rows of `Candidates.csv` (SPEC §2.2): one row per person, contact points and links
  * joined with "; " (primary first), work history and education as short readable lines, the
- * paths of the person's CVs inside the Internal CVs zip, then one column per person custom field.
+ * paths of the person's CVs inside the Internal CVs zip, then one column per person custom field
+ * (labelled and formatted like the other tables' custom fields, see tables/custom-fields.ts).
  */
 import type { CsvValue } from "../../csv/csv-dialect.js";
-import { customFieldCell } from "../candidates-report/columns.js";
 import type { CandidateBatch, EducationRecord, PersonRecord, WorkRecord } from "./candidate-batch.js";
+import { type FieldDefinition, fieldCell, STAMP_HEADER, uniqueHeaders } from "./tables/custom-fields.js";
 
 export const CANDIDATE_BASE_HEADER = [
   "Candidate ID",
@@ -31,43 +32,18 @@ export const CANDIDATE_BASE_HEADER = [
   "Education",
   "Internal CV Files",
 ];
-const STAMP_HEADER = ["Created At", "Updated At"];
-
-/** What a custom field column needs of its definition. */
-export interface FieldColumn {
-  id: string;
-  label: string;
-  type: string;
-}
 
 /** Small per-account lookups, loaded once. */
 export interface CandidateLookups {
   users: ReadonlyMap<string, string>;
   sources: ReadonlyMap<string, string>;
-  fields: readonly FieldColumn[];
-}
-
-/**
- * Header texts of custom field columns: the field's label, made unique against the fixed columns
- * and each other (case-insensitively) with " (custom field)" and then " (2)", " (3)"…, so a
- * spreadsheet or importer never sees two columns of one name.
- */
-export function fieldHeaders(base: readonly string[], fields: readonly FieldColumn[]): string[] {
-  const taken = new Set(base.map((h) => h.toLowerCase()));
-  return fields.map((f) => {
-    let label = f.label.trim() || f.id;
-    if (taken.has(label.toLowerCase())) label = `${label} (custom field)`;
-    let unique = label;
-    for (let n = 2; taken.has(unique.toLowerCase()); n++) unique = `${label} (${n})`;
-    taken.add(unique.toLowerCase());
-    return unique;
-  });
+  fields: readonly FieldDefinition[];
 }
 
 /** The whole header of `Candidates.csv`. */
-export function candidateHeader(fields: readonly FieldColumn[]): string[] {
+export function candidateHeader(fields: readonly FieldDefinition[]): string[] {
   const base = [...CANDIDATE_BASE_HEADER, ...STAMP_HEADER];
-  return [...CANDIDATE_BASE_HEADER, ...fieldHeaders(base, fields), ...STAMP_HEADER];
+  return [...CANDIDATE_BASE_HEADER, ...uniqueHeaders(base, fields), ...STAMP_HEADER];
 }
 
 /** One person's row; `cvFiles` are their CVs' paths in the zip (or why one is missing). */
@@ -105,10 +81,7 @@ export function candidateRow(
     joined(work.map(workLine)),
     joined((batch.education.get(p.id) ?? []).map(educationLine)),
     joined(cvFiles),
-    ...lookups.fields.map((f) => {
-      const v = customFieldCell(f.type, values?.get(f.id));
-      return v instanceof Date ? v.toISOString() : v;
-    }),
+    ...lookups.fields.map((f) => fieldCell(f.type, values?.get(f.id))),
     p.created_at,
     p.updated_at,
   ];

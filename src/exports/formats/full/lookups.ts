@@ -17,7 +17,7 @@ export async function loadCandidateLookups(db: Kysely<DB>, accountId: string): P
     .execute();
   const fields = await db
     .selectFrom("custom_field_definitions")
-    .select(["id", "label", "type", "position"])
+    .select(["id", "key", "label", "type", "position"])
     .where("account_id", "=", accountId)
     .where("entity_type", "=", "person")
     .execute();
@@ -26,7 +26,7 @@ export async function loadCandidateLookups(db: Kysely<DB>, accountId: string): P
   return {
     users: new Map(users.map((u) => [u.id, u.name])),
     sources: new Map(sources.map((s) => [s.id, s.name])),
-    fields: fields.map(({ id, label, type }) => ({ id, label, type })),
+    fields: fields.map(({ id, key, label, type }) => ({ id, key, label, type })),
   };
 }
 
