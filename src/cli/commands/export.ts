@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Argument, type Command } from "commander";
 import { EXPORT_FORMATS } from "../../db/schema/index.js";
 import { systemClock } from "../../domain/clock.js";
+import { ValidationError } from "../../domain/errors.js";
 import { createExportRunner } from "../../jobs/create-worker.js";
 import type { ExportArtifact, ExportRun } from "../../repositories/export-run.repository.js";
 import { ExportService } from "../../services/export.service.js";
@@ -20,7 +21,8 @@ const TERMINAL = new Set(["succeeded", "failed", "expired"]);
  * `hirevault export <format> --account NAME --out PATH` (SPEC §8): support runs an export from
  * the command line. It is an ordinary export run (listed, audited, downloadable from the app too):
  * this process claims and runs it itself — or follows the one already waiting or running — then
- * copies the file to PATH (a directory, or a file name), atomically (temp file + rename).
+ * copies its files into PATH, atomically (temp file + rename each): a backup to PATH or into it
+ * when it is a directory; the full export's master CSV and three zips into the directory PATH.
  */
 export function registerExport(program: Command): void {
   program
@@ -28,7 +30,10 @@ export function registerExport(program: Command): void {
     .description("run an export now and save its file (progress on stderr, the saved path on stdout)")
     .addArgument(new Argument("<format>", "export format").choices([...EXPORT_FORMATS]))
     .requiredOption("--account <name>", "account name")
-    .requiredOption("--out <path>", "file or existing directory to write to")
+    .requiredOption(
+      "--out <path>",
+      "directory to write to (created if missing), or a file name for one-file exports (backup)",
+    )
     .action(async (format: string, opts: { account: string; out: string }) => {
       await withRuntime(async (rt) => {
         const account = await requireAccount(rt, opts.account);
@@ -57,13 +62,16 @@ export function registerExport(program: Command): void {
           }
           if (current.state !== "succeeded")
             throw new Error(`the export ${current.state}: ${current.error ?? "no reason recorded"}`);
-          const [artifact] = await exports.runs.artifacts(account.id, [current.id]);
-          if (!artifact) throw new Error("the export finished without a file");
-          const target = await saveArtifact(rt.blobs, artifact, opts.out);
+          const artifacts = await exports.runs.artifacts(account.id, [current.id]);
+          if (artifacts.length === 0) throw new Error("the export finished without a file");
+          const targets = await saveArtifacts(rt.blobs, artifacts, opts.out);
+          const bytes = artifacts.reduce((n, a) => n + Number(a.size_bytes), 0);
           progress.done(
-            `${Number(artifact.size_bytes).toLocaleString("en")} bytes, sha256 ${artifact.sha256}`,
+            artifacts.length === 1
+              ? `${bytes.toLocaleString("en")} bytes, sha256 ${artifacts[0]!.sha256}`
+              : `${artifacts.length} files, ${bytes.toLocaleString("en")} bytes`,
           );
-          process.stdout.write(`${target}\n`);
+          for (const target of targets) process.stdout.write(`${target}\n`);
         } finally {
           process.off("SIGINT", onSignal);
           process.off("SIGTERM", onSignal);
@@ -72,10 +80,28 @@ export function registerExport(program: Command): void {
     });
 }
 
-/** Copies the artifact to `out` (or into it, when it is a directory) via a temp file + rename. */
-async function saveArtifact(blobs: BlobStore, artifact: ExportArtifact, out: string): Promise<string> {
+/**
+ * Saves the files of a run: one file goes to `out` or into it when it is a directory; several
+ * (the full export's three zips and master CSV) go into the directory `out`, created if missing.
+ */
+async function saveArtifacts(blobs: BlobStore, artifacts: ExportArtifact[], out: string): Promise<string[]> {
   const isDir = fs.existsSync(out) && fs.statSync(out).isDirectory();
-  const target = path.resolve(isDir ? path.join(out, artifact.file_name) : out);
+  if (artifacts.length === 1) {
+    const only = artifacts[0]!;
+    return [await saveArtifact(blobs, only, path.resolve(isDir ? path.join(out, only.file_name) : out))];
+  }
+  if (!isDir) {
+    if (fs.existsSync(out))
+      throw ValidationError.field("out", "must be a directory for an export of several files");
+    fs.mkdirSync(out, { recursive: true, mode: 0o700 });
+  }
+  const saved: string[] = [];
+  for (const a of artifacts) saved.push(await saveArtifact(blobs, a, path.resolve(out, a.file_name)));
+  return saved;
+}
+
+/** Copies an artifact to `target` via a temp file + rename (never a half-written file there). */
+async function saveArtifact(blobs: BlobStore, artifact: ExportArtifact, target: string): Promise<string> {
   const temp = `${target}.partial-${process.pid}`;
   try {
     await pipeline(await blobs.get(artifact.storage_key), fs.createWriteStream(temp, { mode: 0o600 }));
