@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unescapeFormula } from "../../../src/exports/csv/csv-dialect.js";
 import { fullFormat } from "../../../src/exports/formats/full/index.js";
 import { DATA_TABLES } from "../../../src/exports/formats/full/tables/index.js";
+import type { ManifestHeader, ManifestMissing } from "../../../src/exports/manifest.js";
 import { SYSTEM_ACTOR } from "../../../src/services/write-context.js";
 import { DIALECTS } from "../../support/dialects.js";
 import {
@@ -40,7 +41,7 @@ describe.each(DIALECTS)("full export format on %s", (dialect) => {
   let cvZip: ReadExport;
   let filesZip: ReadExport;
   let master: ReadCsv;
-  let manifest: Record<string, any>;
+  let manifest: ManifestHeader & { missing_files: ManifestMissing[] };
   let deleted: { id: string; sha: string; emails: string[] };
   let lost: { id: string; fileName: string };
   const artifact = (part: string) => run.artifacts.find((a) => a.part === part)!;
@@ -137,7 +138,7 @@ describe.each(DIALECTS)("full export format on %s", (dialect) => {
       const rows = data.csv[f]!.rows.length - 1;
       const table = rowsOf[f];
       if (table) expect(rows, f).toBe(await count(table));
-      expect(manifest.tables.find((t: { file: string }) => t.file === f)).toEqual({
+      expect(manifest.tables.find((t) => t.file === f)).toEqual({
         file: f,
         rows,
         rows_of: table,
