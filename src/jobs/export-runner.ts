@@ -84,7 +84,13 @@ export class ExportRunner {
   /** Claims and runs one run; `false` when none was runnable. */
   async runNext(signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) return false;
-    const run = await this.runs.claimNext(this.opts.owner, this.opts.clock.now(), this.leaseMs);
+    const run = await this.runs.claimNext(
+      this.opts.owner,
+      this.opts.clock.now(),
+      this.leaseMs,
+      undefined,
+      this.deadLetter,
+    );
     if (!run) return false;
     await this.run(run, signal);
     return true;
@@ -96,7 +102,13 @@ export class ExportRunner {
     signal: AbortSignal,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ExportRun | undefined> {
-    const run = await this.runs.claimNext(this.opts.owner, this.opts.clock.now(), this.leaseMs, id);
+    const run = await this.runs.claimNext(
+      this.opts.owner,
+      this.opts.clock.now(),
+      this.leaseMs,
+      id,
+      this.deadLetter,
+    );
     if (!run) return undefined;
     await this.run(run, signal, onProgress);
     return this.runs.get(run.account_id, run.id);
@@ -298,6 +310,22 @@ export class ExportRunner {
       .executeTakeFirst();
     return row?.retention_months;
   }
+
+  /**
+   * Runs failed for good because their worker died on every attempt (dead letter, in the claim's
+   * transaction): audited and mailed like any other permanent failure.
+   */
+  private readonly deadLetter = async (trx: Kysely<DB>, failed: ExportRun[]): Promise<void> => {
+    const now = this.opts.clock.now();
+    for (const run of failed) {
+      await this.audit(trx, run, "export.failed", { error: run.error, attempts: run.attempts }, now);
+      await this.enqueueEmail(trx, run, "export_failed", now);
+      this.opts.logger.error(
+        { exportRunId: run.id, attempts: run.attempts },
+        "export failed: its worker stopped responding on every attempt",
+      );
+    }
+  };
 
   /**
    * Queues the requester's email in the transaction that publishes or fails the run, so it exists

@@ -177,10 +177,11 @@ export class ExportRunRepository {
     now: Date,
     leaseMs: number,
     onlyId?: string,
+    onDeadLetter?: (trx: Kysely<DB>, failed: ExportRun[]) => Promise<void>,
   ): Promise<ExportRun | undefined> {
     const at = now.toISOString();
     return writeTransaction(this.db, async (trx) => {
-      await trx
+      const dead = await trx
         .updateTable("export_runs")
         .set({
           state: "failed",
@@ -193,7 +194,9 @@ export class ExportRunRepository {
         .where("state", "=", "running")
         .where("lease_expires_at", "<", at)
         .where((eb) => eb("attempts", ">=", eb.ref("max_attempts")))
+        .returningAll()
         .execute();
+      if (dead.length) await onDeadLetter?.(trx, dead);
       let pick = trx
         .selectFrom("export_runs")
         .select("id")

@@ -281,6 +281,21 @@ describe.each(DIALECTS)("export emails through the outbox (%s)", (dialect) => {
     ]);
   });
 
+  it("emails the failure when the worker died on every attempt (dead letter at the next claim)", async () => {
+    const run = await request();
+    await database.db.updateTable("export_runs").set({ max_attempts: 1 }).where("id", "=", run.id).execute();
+    // Attempt 1 is claimed by a worker that dies (its lease is never renewed)…
+    expect(await runs.claimNext("dead-worker", h.clock.now(), 60_000)).toMatchObject({ attempts: 1 });
+    h.clock.advance(61_000);
+    // …so the next worker's claim fails the run for good instead of running it again.
+    expect(await h.runner("w2", format).runNext(never)).toBe(false);
+    expect((await runs.get(accountId, run.id))!.state).toBe("failed");
+    expect(await auditActions(run.id)).toContain("export.failed");
+    await task().run(never);
+    expect(sink.messages).toHaveLength(1);
+    expect(parseMail(sink.messages[0]!.raw).text).toContain("stopped responding on every attempt");
+  });
+
   it("skips the email when the requester is no longer an active owner or admin", async () => {
     const run = await request();
     await h.runner("w1", format).runNext(never);
