@@ -4,6 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
+import { ownRows } from "../../own-rows.js";
 import { compareIds } from "./resume-paths.js";
 
 /** The person columns the report uses. */
@@ -85,24 +86,33 @@ export async function loadPersonBatch(
 
   const apps = await inBatch()
     .innerJoin("applications as a", "a.person_id", "p.id")
-    .select(["a.id", "a.person_id", "a.job_id", "a.stage_id", "a.status", "a.decision_reason", "a.archived"])
+    .select([
+      "a.account_id",
+      "a.id",
+      "a.person_id",
+      "a.job_id",
+      "a.stage_id",
+      "a.status",
+      "a.decision_reason",
+      "a.archived",
+    ])
     .select(["a.assigned_to_id", "a.created_at", "a.updated_at"])
-    .where("a.account_id", "=", accountId)
-    .execute();
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   apps.sort((a, b) => compareIds(a.id, b.id));
   for (const { person_id, ...app } of apps) push(batch.applications, person_id, app);
 
   const emails = await inBatch()
     .innerJoin("person_emails as c", "c.person_id", "p.id")
-    .select(["c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
-    .where("c.account_id", "=", accountId)
-    .execute();
+    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   pickFirst(emails, batch.emails);
   const phones = await inBatch()
     .innerJoin("person_phones as c", "c.person_id", "p.id")
-    .select(["c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
-    .where("c.account_id", "=", accountId)
-    .execute();
+    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   pickFirst(phones, batch.phones);
 
   // Driven from taggings' (entity_type, entity_id) index over the batch's id range, then tags by
@@ -110,13 +120,12 @@ export async function loadPersonBatch(
   const tags = await db
     .selectFrom("taggings as tg")
     .innerJoin("tags as t", "t.id", "tg.tag_id")
-    .select(["tg.entity_id", "t.name"])
-    .where("tg.account_id", "=", accountId)
+    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
     .where("tg.entity_type", "=", "person")
     .where("tg.entity_id", ">=", span.first)
     .where("tg.entity_id", "<=", span.last)
-    .where("t.account_id", "=", accountId)
-    .execute();
+    .execute()
+    .then((rows) => ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId));
   tags.sort((a, b) => compareIds(a.name, b.name));
   for (const t of tags) push(batch.tags, t.entity_id, t.name);
 
@@ -124,9 +133,9 @@ export async function loadPersonBatch(
     .innerJoin("custom_field_values as v", (j) =>
       j.onRef("v.entity_id", "=", "p.id").on("v.entity_type", "=", "person"),
     )
-    .select(["v.entity_id", "v.definition_id", "v.value"])
-    .where("v.account_id", "=", accountId)
-    .execute();
+    .select(["v.account_id", "v.entity_id", "v.definition_id", "v.value"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   for (const v of values) {
     const m = batch.values.get(v.entity_id) ?? new Map<string, string>();
     batch.values.set(v.entity_id, m);
@@ -137,10 +146,18 @@ export async function loadPersonBatch(
     .innerJoin("attachments as f", (j) =>
       j.onRef("f.entity_id", "=", "p.id").on("f.entity_type", "=", "person"),
     )
-    .select(["f.id", "f.entity_id", "f.file_name", "f.storage_key", "f.size_bytes", "f.created_at"])
-    .where("f.account_id", "=", accountId)
+    .select([
+      "f.account_id",
+      "f.id",
+      "f.entity_id",
+      "f.file_name",
+      "f.storage_key",
+      "f.size_bytes",
+      "f.created_at",
+    ])
     .where("f.internal_cv", "=", true)
-    .execute();
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   cvs.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || compareIds(b.id, a.id));
   for (const { entity_id, created_at: _, ...cv } of cvs) {
     if (!batch.cvs.has(entity_id)) batch.cvs.set(entity_id, cv);

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
+import { ownRows } from "../../own-rows.js";
 import type { CvRecord } from "./candidate-batch.js";
 
 export type FileRecord = CvRecord;
@@ -48,8 +49,9 @@ async function recordNames(
     ...new Set(files.filter((f) => f.entity_type === type).map((f) => f.entity_id)),
   ];
   const names = new Map<string, string>();
-  const put = (type: string, rows: { id: string; name: string }[]) => {
-    for (const r of rows) names.set(`${type}:${r.id}`, r.name.trim());
+  // By key only, the tenant checked in code (see own-rows.ts).
+  const put = (type: string, rows: { account_id: string; id: string; name: string }[]) => {
+    for (const r of ownRows(rows, accountId)) names.set(`${type}:${r.id}`, r.name.trim());
   };
   const persons = ids("person");
   if (persons.length)
@@ -58,11 +60,10 @@ async function recordNames(
       (
         await db
           .selectFrom("persons")
-          .select(["id", "first_name", "last_name"])
-          .where("account_id", "=", accountId)
+          .select(["account_id", "id", "first_name", "last_name"])
           .where("id", "in", persons)
           .execute()
-      ).map((p) => ({ id: p.id, name: `${p.first_name} ${p.last_name}` })),
+      ).map((p) => ({ account_id: p.account_id, id: p.id, name: `${p.first_name} ${p.last_name}` })),
     );
   const companies = ids("company");
   if (companies.length)
@@ -70,8 +71,7 @@ async function recordNames(
       "company",
       await db
         .selectFrom("companies")
-        .select(["id", "name"])
-        .where("account_id", "=", accountId)
+        .select(["account_id", "id", "name"])
         .where("id", "in", companies)
         .execute(),
     );
@@ -81,8 +81,7 @@ async function recordNames(
       "job",
       await db
         .selectFrom("jobs")
-        .select(["id", "title as name"])
-        .where("account_id", "=", accountId)
+        .select(["account_id", "id", "title as name"])
         .where("id", "in", jobs)
         .execute(),
     );
@@ -90,12 +89,7 @@ async function recordNames(
   if (deals.length)
     put(
       "deal",
-      await db
-        .selectFrom("deals")
-        .select(["id", "name"])
-        .where("account_id", "=", accountId)
-        .where("id", "in", deals)
-        .execute(),
+      await db.selectFrom("deals").select(["account_id", "id", "name"]).where("id", "in", deals).execute(),
     );
   const contacts = ids("client_contact");
   if (contacts.length)
@@ -105,11 +99,10 @@ async function recordNames(
         await db
           .selectFrom("client_contacts as c")
           .innerJoin("persons as p", "p.id", "c.person_id")
-          .select(["c.id", "p.first_name", "p.last_name"])
-          .where("c.account_id", "=", accountId)
+          .select(["c.account_id", "c.id", "p.first_name", "p.last_name"])
           .where("c.id", "in", contacts)
           .execute()
-      ).map((p) => ({ id: p.id, name: `${p.first_name} ${p.last_name}` })),
+      ).map((p) => ({ account_id: p.account_id, id: p.id, name: `${p.first_name} ${p.last_name}` })),
     );
   return names;
 }

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB, Row } from "../../../db/schema/index.js";
+import { ownRows } from "../../own-rows.js";
 import { personsBetween, push } from "../candidates-report/report-batch.js";
 import { compareIds } from "../candidates-report/resume-paths.js";
 
@@ -65,22 +66,22 @@ export async function loadCandidateBatch(
 
   const emails = await inBatch()
     .innerJoin("person_emails as c", "c.person_id", "p.id")
-    .select(["c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
-    .where("c.account_id", "=", accountId)
-    .execute();
+    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   groupContactPoints(emails, batch.emails);
   const phones = await inBatch()
     .innerJoin("person_phones as c", "c.person_id", "p.id")
-    .select(["c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
-    .where("c.account_id", "=", accountId)
-    .execute();
+    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   groupContactPoints(phones, batch.phones);
 
   const links = await inBatch()
     .innerJoin("person_links as l", "l.person_id", "p.id")
-    .select(["l.id", "l.person_id", "l.kind", "l.url", "l.position"])
-    .where("l.account_id", "=", accountId)
-    .execute();
+    .select(["l.account_id", "l.id", "l.person_id", "l.kind", "l.url", "l.position"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   links.sort((a, b) => a.position - b.position || compareIds(a.id, b.id));
   for (const l of links) push(batch.links, l.person_id, `${l.kind}: ${l.url}`);
 
@@ -88,13 +89,12 @@ export async function loadCandidateBatch(
   const tags = await db
     .selectFrom("taggings as tg")
     .innerJoin("tags as t", "t.id", "tg.tag_id")
-    .select(["tg.entity_id", "t.name"])
-    .where("tg.account_id", "=", accountId)
+    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
     .where("tg.entity_type", "=", "person")
     .where("tg.entity_id", ">=", span.first)
     .where("tg.entity_id", "<=", span.last)
-    .where("t.account_id", "=", accountId)
-    .execute();
+    .execute()
+    .then((rows) => ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId));
   tags.sort((a, b) => compareIds(a.name, b.name));
   for (const t of tags) push(batch.tags, t.entity_id, t.name);
 
@@ -102,9 +102,9 @@ export async function loadCandidateBatch(
     .innerJoin("custom_field_values as v", (j) =>
       j.onRef("v.entity_id", "=", "p.id").on("v.entity_type", "=", "person"),
     )
-    .select(["v.entity_id", "v.definition_id", "v.value"])
-    .where("v.account_id", "=", accountId)
-    .execute();
+    .select(["v.account_id", "v.entity_id", "v.definition_id", "v.value"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   for (const v of values) {
     const m = batch.values.get(v.entity_id) ?? new Map<string, string>();
     batch.values.set(v.entity_id, m);
@@ -113,10 +113,10 @@ export async function loadCandidateBatch(
 
   const work = await inBatch()
     .innerJoin("work_history as w", "w.person_id", "p.id")
-    .select(["w.id", "w.person_id", "w.company_id", "w.company_name", "w.title"])
+    .select(["w.account_id", "w.id", "w.person_id", "w.company_id", "w.company_name", "w.title"])
     .select(["w.start_date", "w.end_date", "w.is_current"])
-    .where("w.account_id", "=", accountId)
-    .execute();
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   work.sort(
     (a, b) =>
       Number(b.is_current) - Number(a.is_current) ||
@@ -127,9 +127,18 @@ export async function loadCandidateBatch(
 
   const education = await inBatch()
     .innerJoin("education as e", "e.person_id", "p.id")
-    .select(["e.id", "e.person_id", "e.school", "e.degree", "e.field_of_study", "e.start_date", "e.end_date"])
-    .where("e.account_id", "=", accountId)
-    .execute();
+    .select([
+      "e.account_id",
+      "e.id",
+      "e.person_id",
+      "e.school",
+      "e.degree",
+      "e.field_of_study",
+      "e.start_date",
+      "e.end_date",
+    ])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   education.sort((a, b) => compareIds(b.start_date ?? "", a.start_date ?? "") || compareIds(a.id, b.id));
   for (const { person_id, ...e } of education) push(batch.education, person_id, e);
 
@@ -137,11 +146,19 @@ export async function loadCandidateBatch(
     .innerJoin("attachments as f", (j) =>
       j.onRef("f.entity_id", "=", "p.id").on("f.entity_type", "=", "person"),
     )
-    .select(["f.id", "f.entity_type", "f.entity_id", "f.file_name", "f.content_type", "f.size_bytes"])
+    .select([
+      "f.account_id",
+      "f.id",
+      "f.entity_type",
+      "f.entity_id",
+      "f.file_name",
+      "f.content_type",
+      "f.size_bytes",
+    ])
     .select(["f.sha256", "f.storage_key", "f.internal_cv", "f.uploaded_by_id", "f.created_at"])
-    .where("f.account_id", "=", accountId)
     .where("f.internal_cv", "=", true)
-    .execute();
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
   cvs.sort((a, b) => compareIds(a.created_at, b.created_at) || compareIds(a.id, b.id));
   for (const cv of cvs) push(batch.cvs, cv.entity_id, cv);
   return batch;

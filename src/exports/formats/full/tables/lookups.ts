@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB, TAGGABLE_ENTITIES } from "../../../../db/schema/index.js";
+import { ownRows } from "../../../own-rows.js";
 import { compareIds } from "../../candidates-report/resume-paths.js";
 import type { Span } from "./keyset.js";
 
@@ -37,17 +38,7 @@ export function distinctIds(values: Iterable<string | null | undefined>): string
   return [...ids];
 }
 
-/**
- * The rows of `accountId` among `rows`. Lookups by primary or foreign key leave the tenant out of
- * their SQL on purpose: given `account_id = ?` too, a planner without statistics (PostgreSQL
- * before its first ANALYZE, e.g. right after an import; SQLite, which has none unless ANALYZE
- * runs) intersects with the `(account_id, …)` index, i.e. reads the whole account's rows for every
- * lookup. The key index alone is exact; the tenant is then checked here, so a row of another
- * account (a polymorphic id pointing across accounts) is never used.
- */
-export function ownRows<R extends { account_id: string }>(rows: readonly R[], accountId: string): R[] {
-  return rows.filter((r) => r.account_id === accountId);
-}
+export { ownRows };
 
 /** The value of `id` in `map`; null for a null id or an id it does not hold. */
 export function lookup<V>(map: ReadonlyMap<string, V>, id: string | null): V | null {
