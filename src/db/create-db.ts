@@ -66,6 +66,12 @@ export function createDatabase(opts: DatabaseOptions): Database {
           .execute(async (trx) => {
             // REPEATABLE READ takes its snapshot at the first statement: take it now.
             await sql`select 1`.execute(trx);
+            // Exports read in key order (keyset batches, lookups by key). Without statistics
+            // (autovacuum off, or a table just imported) the planner picks bitmap scans that read
+            // and sort the rest of the account for every batch: 209 ms against 0.8 ms per
+            // 1,000-row batch of a 457,000-row audit log. Plain index scans are right for these
+            // reads whatever the statistics say; LOCAL ends with the snapshot's transaction.
+            await sql`set local enable_bitmapscan = off`.execute(trx);
             return fn(trx);
           }),
       close: () => db.destroy(),
