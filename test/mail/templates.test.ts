@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { localTimeText } from "../../src/domain/local-time.js";
 import { exportFailedEmail } from "../../src/mail/templates/export-failed.js";
 import { exportReadyEmail } from "../../src/mail/templates/export-ready.js";
-import { localTimeText } from "../../src/mail/templates/layout.js";
 
 describe("email templates (RELIABILITY 2.13)", () => {
   it("shows instants in the account's zone with its UTC offset at that instant", () => {

@@ -1,4 +1,5 @@
-import { escapeHtml, htmlDocument, localTimeText, oneLine, type RenderedEmail } from "./layout.js";
+import { localTimeText } from "../../domain/local-time.js";
+import { escapeHtml, htmlDocument, oneLine, type RenderedEmail } from "./layout.js";
 
 /** What the "export failed" email says: the run's reason, no candidate data (2.13). */
 export interface ExportFailedInput {

@@ -1,4 +1,5 @@
-import { escapeHtml, htmlDocument, localTimeText, oneLine, type RenderedEmail } from "./layout.js";
+import { localTimeText } from "../../domain/local-time.js";
+import { escapeHtml, htmlDocument, oneLine, type RenderedEmail } from "./layout.js";
 
 /** What the "export ready" email says. Account-level facts only: no candidate data (2.13). */
 export interface ExportReadyInput {

@@ -115,32 +115,8 @@ export async function loadPersonBatch(
     .then((rows) => ownRows(rows, accountId));
   pickFirst(phones, batch.phones);
 
-  // Driven from taggings' (entity_type, entity_id) index over the batch's id range, then tags by
-  // primary key: starting from persons, SQLite's planner walks every tag of the account per person.
-  const tags = await db
-    .selectFrom("taggings as tg")
-    .innerJoin("tags as t", "t.id", "tg.tag_id")
-    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
-    .where("tg.entity_type", "=", "person")
-    .where("tg.entity_id", ">=", span.first)
-    .where("tg.entity_id", "<=", span.last)
-    .execute()
-    .then((rows) => ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId));
-  tags.sort((a, b) => compareIds(a.name, b.name));
-  for (const t of tags) push(batch.tags, t.entity_id, t.name);
-
-  const values = await inBatch()
-    .innerJoin("custom_field_values as v", (j) =>
-      j.onRef("v.entity_id", "=", "p.id").on("v.entity_type", "=", "person"),
-    )
-    .select(["v.account_id", "v.entity_id", "v.definition_id", "v.value"])
-    .execute()
-    .then((rows) => ownRows(rows, accountId));
-  for (const v of values) {
-    const m = batch.values.get(v.entity_id) ?? new Map<string, string>();
-    batch.values.set(v.entity_id, m);
-    m.set(v.definition_id, v.value);
-  }
+  batch.tags = await loadPersonTags(db, accountId, span);
+  batch.values = await loadPersonFieldValues(db, accountId, span);
 
   const cvs = await inBatch()
     .innerJoin("attachments as f", (j) =>
@@ -201,4 +177,51 @@ export function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * Tag names per person of the batch's id range, sorted by code point (the same on both databases).
+ * Driven from taggings' (entity_type, entity_id) index over the range, then tags by primary key:
+ * starting from persons, SQLite's planner walks every tag of the account per person.
+ */
+export async function loadPersonTags(
+  db: Kysely<DB>,
+  accountId: string,
+  span: { first: string; last: string },
+): Promise<Map<string, string[]>> {
+  const tags = await db
+    .selectFrom("taggings as tg")
+    .innerJoin("tags as t", "t.id", "tg.tag_id")
+    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
+    .where("tg.entity_type", "=", "person")
+    .where("tg.entity_id", ">=", span.first)
+    .where("tg.entity_id", "<=", span.last)
+    .execute()
+    .then((rows) => ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId));
+  tags.sort((a, b) => compareIds(a.name, b.name));
+  const byPerson = new Map<string, string[]>();
+  for (const t of tags) push(byPerson, t.entity_id, t.name);
+  return byPerson;
+}
+
+/** Custom field values (definition id → canonical text) per person of the batch's id range. */
+export async function loadPersonFieldValues(
+  db: Kysely<DB>,
+  accountId: string,
+  span: { first: string; last: string },
+): Promise<Map<string, Map<string, string>>> {
+  const values = await personsBetween(db, accountId, span)
+    .innerJoin("custom_field_values as v", (j) =>
+      j.onRef("v.entity_id", "=", "p.id").on("v.entity_type", "=", "person"),
+    )
+    .select(["v.account_id", "v.entity_id", "v.definition_id", "v.value"])
+    .execute()
+    .then((rows) => ownRows(rows, accountId));
+  const byPerson = new Map<string, Map<string, string>>();
+  for (const v of values) {
+    const m = byPerson.get(v.entity_id) ?? new Map<string, string>();
+    byPerson.set(v.entity_id, m);
+    m.set(v.definition_id, v.value);
+  }
+  return byPerson;
 }

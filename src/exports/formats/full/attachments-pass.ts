@@ -5,7 +5,7 @@
  */
 
 import type { CsvFileWriter } from "../../csv/csv-writer.js";
-import type { ExportContext, ExportWarning, SavedArtifact } from "../../export-format.js";
+import type { ExportContext, SavedArtifact } from "../../export-format.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
 import { readAhead } from "../backup/read-ahead.js";
 import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
@@ -13,6 +13,7 @@ import type { ReportResume } from "../candidates-report/report-rows.js";
 import { type FileRecord, loadAttachmentBatch, TYPE_FOLDERS } from "./attachment-batch.js";
 import { attachmentRow, INCLUDED } from "./attachment-rows.js";
 import { EntryPaths, recordFolder } from "./entry-paths.js";
+import { FileCopier } from "./file-copier.js";
 import type { MissingFiles } from "./missing-files.js";
 
 const BATCH_SIZE = 500;
@@ -33,25 +34,17 @@ export async function writeAttachmentsPass(
   users: ReadonlyMap<string, string>,
   sinks: { attachments: CsvFileWriter; missing: MissingFiles; onFile(): void },
 ): Promise<{ artifact: SavedArtifact; files: number }> {
-  let files = 0;
-  let lastWarning: ExportWarning | null = null;
-  const copierCtx = {
-    blobs: ctx.blobs,
-    signal: ctx.signal,
-    warn: (w: ExportWarning) => {
-      lastWarning = w;
-      ctx.warn(w);
-    },
-  };
+  let copier: FileCopier | undefined;
   const artifact = await writeZipArtifact(
     ctx,
     { part: "attachments", fileName: spec.fileName, contentType: "application/zip" },
     async (zip) => {
-      const copier = new ResumeCopier(copierCtx, zip);
+      const files = new FileCopier(ctx, zip, "attachments", sinks.missing);
+      copier = files;
       const ahead = readAhead(
         items(ctx),
         READ_AHEAD,
-        (item): Promise<OpenedResume> => copier.open(item.resume),
+        (item): Promise<OpenedResume> => files.open(item.resume),
         (opened) => ResumeCopier.discard(opened),
       );
       for await (const { item, started } of ahead) {
@@ -59,19 +52,15 @@ export async function writeAttachmentsPass(
           ResumeCopier.discard(started);
           throw ctx.signal.reason;
         }
-        lastWarning = null;
-        const included = await copier.add(item.resume, await started);
-        const warning = lastWarning as ExportWarning | null;
-        if (included) files++;
-        else if (warning) await sinks.missing.add("attachments", warning);
+        const missing = await files.add(item.resume, await started);
         await sinks.attachments.write(
           attachmentRow(
             item.file,
             {
               recordName: item.recordName,
               zipLabel: ATTACHMENTS_ZIP_LABEL,
-              path: included ? item.resume.path : null,
-              status: included ? INCLUDED : `missing: ${warning?.reason ?? "not included"}`,
+              path: missing === null ? item.resume.path : null,
+              status: missing === null ? INCLUDED : `missing: ${missing}`,
             },
             users,
           ),
@@ -80,7 +69,7 @@ export async function writeAttachmentsPass(
       }
     },
   );
-  return { artifact, files };
+  return { artifact, files: copier?.files ?? 0 };
 }
 
 /** Attachments in id order; a record's files need not come together (see `EntryPaths`). */

@@ -6,7 +6,12 @@
 import type { Kysely } from "kysely";
 import type { DB, Row } from "../../../db/schema/index.js";
 import { ownRows } from "../../own-rows.js";
-import { personsBetween, push } from "../candidates-report/report-batch.js";
+import {
+  loadPersonFieldValues,
+  loadPersonTags,
+  personsBetween,
+  push,
+} from "../candidates-report/report-batch.js";
 import { compareIds } from "../candidates-report/resume-paths.js";
 
 export type PersonRecord = Row<"persons">;
@@ -85,31 +90,8 @@ export async function loadCandidateBatch(
   links.sort((a, b) => a.position - b.position || compareIds(a.id, b.id));
   for (const l of links) push(batch.links, l.person_id, `${l.kind}: ${l.url}`);
 
-  // Driven from taggings' (entity_type, entity_id) index over the range (see report-batch.ts).
-  const tags = await db
-    .selectFrom("taggings as tg")
-    .innerJoin("tags as t", "t.id", "tg.tag_id")
-    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
-    .where("tg.entity_type", "=", "person")
-    .where("tg.entity_id", ">=", span.first)
-    .where("tg.entity_id", "<=", span.last)
-    .execute()
-    .then((rows) => ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId));
-  tags.sort((a, b) => compareIds(a.name, b.name));
-  for (const t of tags) push(batch.tags, t.entity_id, t.name);
-
-  const values = await inBatch()
-    .innerJoin("custom_field_values as v", (j) =>
-      j.onRef("v.entity_id", "=", "p.id").on("v.entity_type", "=", "person"),
-    )
-    .select(["v.account_id", "v.entity_id", "v.definition_id", "v.value"])
-    .execute()
-    .then((rows) => ownRows(rows, accountId));
-  for (const v of values) {
-    const m = batch.values.get(v.entity_id) ?? new Map<string, string>();
-    batch.values.set(v.entity_id, m);
-    m.set(v.definition_id, v.value);
-  }
+  batch.tags = await loadPersonTags(db, accountId, span);
+  batch.values = await loadPersonFieldValues(db, accountId, span);
 
   const work = await inBatch()
     .innerJoin("work_history as w", "w.person_id", "p.id")

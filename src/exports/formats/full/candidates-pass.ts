@@ -5,7 +5,7 @@
  */
 
 import type { CsvFileWriter } from "../../csv/csv-writer.js";
-import type { ExportContext, ExportWarning, SavedArtifact } from "../../export-format.js";
+import type { ExportContext, SavedArtifact } from "../../export-format.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
 import { readAhead } from "../backup/read-ahead.js";
 import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
@@ -19,6 +19,7 @@ import {
 } from "./candidate-batch.js";
 import { type CandidateLookups, candidateRow } from "./candidate-columns.js";
 import { EntryPaths, recordFolder } from "./entry-paths.js";
+import { FileCopier } from "./file-copier.js";
 import type { MissingFiles } from "./missing-files.js";
 
 /** Persons per batch: ~10 queries per 500 persons. */
@@ -48,25 +49,17 @@ export async function writeCandidatesPass(
   lookups: CandidateLookups,
   sinks: CandidatesPassSinks,
 ): Promise<{ artifact: SavedArtifact; files: number }> {
-  let files = 0;
-  let lastWarning: ExportWarning | null = null;
-  const copierCtx = {
-    blobs: ctx.blobs,
-    signal: ctx.signal,
-    warn: (w: ExportWarning) => {
-      lastWarning = w;
-      ctx.warn(w);
-    },
-  };
+  let copier: FileCopier | undefined;
   const artifact = await writeZipArtifact(
     ctx,
     { part: "cvs", fileName: spec.fileName, contentType: "application/zip" },
     async (zip) => {
-      const copier = new ResumeCopier(copierCtx, zip);
+      const files = new FileCopier(ctx, zip, "cvs", sinks.missing);
+      copier = files;
       const ahead = readAhead(
         items(ctx),
         READ_AHEAD,
-        (item): Promise<OpenedResume> | null => ("cv" in item ? copier.open(item.resume) : null),
+        (item): Promise<OpenedResume> | null => ("cv" in item ? files.open(item.resume) : null),
         (opened) => opened && ResumeCopier.discard(opened),
       );
       let cvFiles: string[] = [];
@@ -81,21 +74,16 @@ export async function writeCandidatesPass(
           sinks.onPerson();
           continue;
         }
-        lastWarning = null;
-        const included = await copier.add(item.resume, await started!);
-        const warning = lastWarning as ExportWarning | null;
-        if (included) files++;
-        else if (warning) await sinks.missing.add("cvs", warning);
-        const reason = warning?.reason ?? "not included";
-        cvFiles.push(included ? item.resume.path : `[${reason}] ${item.cv.file_name}`);
+        const missing = await files.add(item.resume, await started!);
+        cvFiles.push(missing === null ? item.resume.path : `[${missing}] ${item.cv.file_name}`);
         await sinks.attachments.write(
           attachmentRow(
             item.cv,
             {
               recordName: item.owner,
               zipLabel: CVS_ZIP_LABEL,
-              path: included ? item.resume.path : null,
-              status: included ? INCLUDED : `missing: ${reason}`,
+              path: missing === null ? item.resume.path : null,
+              status: missing === null ? INCLUDED : `missing: ${missing}`,
             },
             lookups.users,
           ),
@@ -103,7 +91,7 @@ export async function writeCandidatesPass(
       }
     },
   );
-  return { artifact, files };
+  return { artifact, files: copier?.files ?? 0 };
 }
 
 /** Each person's CVs (in upload order), then the person; batches one after another. */

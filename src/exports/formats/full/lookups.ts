@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
-import { compareIds } from "../candidates-report/resume-paths.js";
-import type { CandidateLookups } from "./candidate-columns.js";
+import { CANDIDATE_BASE_HEADER, type CandidateLookups } from "./candidate-columns.js";
+import { loadCustomFieldColumns } from "./tables/custom-fields.js";
 
 /** Users, sources and person custom fields of the account (small tables), loaded once. */
 export async function loadCandidateLookups(db: Kysely<DB>, accountId: string): Promise<CandidateLookups> {
@@ -15,18 +15,11 @@ export async function loadCandidateLookups(db: Kysely<DB>, accountId: string): P
     .select(["id", "name"])
     .where("account_id", "=", accountId)
     .execute();
-  const fields = await db
-    .selectFrom("custom_field_definitions")
-    .select(["id", "key", "label", "type", "position"])
-    .where("account_id", "=", accountId)
-    .where("entity_type", "=", "person")
-    .execute();
-  // Sorted here rather than in SQL so the order never depends on a PostgreSQL collation.
-  fields.sort((a, b) => a.position - b.position || compareIds(a.id, b.id));
+  const { definitions } = await loadCustomFieldColumns(db, accountId, "person", CANDIDATE_BASE_HEADER);
   return {
     users: new Map(users.map((u) => [u.id, u.name])),
     sources: new Map(sources.map((s) => [s.id, s.name])),
-    fields: fields.map(({ id, key, label, type }) => ({ id, key, label, type })),
+    fields: definitions,
   };
 }
 
