@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePdf } from "../../src/seed/cv-files.js";
 import { runCli, spawnCli } from "../support/cli.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { readCsvFile, readExport, records } from "../support/read-export.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 
 // real: PostgreSQL, s3rver (S3 protocol on loopback), the compiled CLI as child processes.
@@ -142,5 +143,51 @@ describe.runIf(DIALECTS.includes("postgres"))("PostgreSQL + S3 chosen by environ
       cvs.length,
     );
     await promisify(execFile)("unzip", ["-tq", saved]);
+  });
+  it("makes a full export of an S3-stored account once its invoice is paid: four files, hashes as listed", async () => {
+    const out = path.join(dataDir, "full");
+    const waiting = await runCli(["export", "full", "--account", "acme", "--out", out], env);
+    expect(waiting.code).toBe(1);
+    const number = /hirevault invoice pay (\S+) --account acme/.exec(waiting.stderr)?.[1];
+    expect(number, waiting.stderr).toBeDefined();
+    const paid = await runCli(["invoice", "pay", number!, "--account", "acme"], env);
+    expect(paid.code, paid.stderr).toBe(0);
+    const res = await runCli(["export", "full", "--account", "acme", "--out", out], env);
+    expect(res.code, res.stderr).toBe(0);
+    const saved = res.stdout.trim().split("\n");
+    expect(saved).toHaveLength(4);
+    const artifacts = await database.db
+      .selectFrom("export_artifacts as a")
+      .innerJoin("export_runs as r", "r.id", "a.export_run_id")
+      .select(["a.part", "a.file_name", "a.storage_key", "a.size_bytes", "a.sha256"])
+      .where("r.format", "=", "full")
+      .execute();
+    expect(artifacts.map((a) => a.part).sort()).toEqual(["attachments", "cvs", "data", "master"]);
+    const keys = await objectKeys();
+    const master = await readCsvFile(path.join(out, artifacts.find((a) => a.part === "master")!.file_name));
+    for (const a of artifacts) {
+      expect(keys).toContain(a.storage_key);
+      const bytes = await fs.readFile(path.join(out, a.file_name));
+      const sha = createHash("sha256").update(bytes).digest("hex");
+      expect(sha).toBe(a.sha256);
+      if (a.part === "master") continue;
+      expect(records(master).find((r) => r["File Name"] === a.file_name)?.["SHA-256"]).toBe(sha);
+      await promisify(execFile)("unzip", ["-tq", path.join(out, a.file_name)]);
+    }
+    const data = await readExport(path.join(out, artifacts.find((a) => a.part === "data")!.file_name), [
+      "Candidates.csv",
+      "Attachments.csv",
+    ]);
+    const count = async (table: "persons" | "attachments") =>
+      Number(
+        (
+          await database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(data.csv["Candidates.csv"]!.rows.length - 1).toBe(await count("persons"));
+    expect(data.csv["Attachments.csv"]!.rows.length - 1).toBe(await count("attachments"));
   });
 });
