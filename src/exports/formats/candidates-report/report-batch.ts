@@ -102,18 +102,8 @@ export async function loadPersonBatch(
   apps.sort((a, b) => compareIds(a.id, b.id));
   for (const { person_id, ...app } of apps) push(batch.applications, person_id, app);
 
-  const emails = await inBatch()
-    .innerJoin("person_emails as c", "c.person_id", "p.id")
-    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
-    .execute()
-    .then((rows) => ownRows(rows, accountId));
-  pickFirst(emails, batch.emails);
-  const phones = await inBatch()
-    .innerJoin("person_phones as c", "c.person_id", "p.id")
-    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
-    .execute()
-    .then((rows) => ownRows(rows, accountId));
-  pickFirst(phones, batch.phones);
+  pickFirst(await loadContactPoints(db, accountId, span, "email"), batch.emails);
+  pickFirst(await loadContactPoints(db, accountId, span, "phone"), batch.phones);
 
   batch.tags = await loadPersonTags(db, accountId, span);
   batch.values = await loadPersonFieldValues(db, accountId, span);
@@ -156,7 +146,27 @@ export function personsBetween(db: Kysely<DB>, accountId: string, span: { first:
     .where("p.id", "<=", span.last);
 }
 
-interface ContactRow {
+/** E-mail addresses or phone numbers of the persons of the batch's id range, in no order. */
+export async function loadContactPoints(
+  db: Kysely<DB>,
+  accountId: string,
+  span: { first: string; last: string },
+  kind: "email" | "phone",
+): Promise<ContactRow[]> {
+  const q = personsBetween(db, accountId, span);
+  const rows = await (kind === "email"
+    ? q
+        .innerJoin("person_emails as c", "c.person_id", "p.id")
+        .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
+    : q
+        .innerJoin("person_phones as c", "c.person_id", "p.id")
+        .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
+  ).execute();
+  return ownRows(rows, accountId);
+}
+
+/** One e-mail address or phone number of a person. */
+export interface ContactRow {
   id: string;
   person_id: string;
   is_primary: boolean;

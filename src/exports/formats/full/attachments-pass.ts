@@ -15,6 +15,7 @@ import { attachmentRow, INCLUDED } from "./attachment-rows.js";
 import { EntryPaths, recordFolder } from "./entry-paths.js";
 import { FileCopier } from "./file-copier.js";
 import type { MissingFiles } from "./missing-files.js";
+import { recordName as recordNameOf } from "./tables/record-names.js";
 
 const BATCH_SIZE = 500;
 const READ_AHEAD = 8;
@@ -80,7 +81,7 @@ async function* items(ctx: ExportContext): AsyncGenerator<Item> {
     ctx.signal.throwIfAborted();
     const { files, names } = await loadAttachmentBatch(ctx.db, ctx.accountId, after, BATCH_SIZE);
     for (const file of files) {
-      const recordName = names.get(`${file.entity_type}:${file.entity_id}`) ?? null;
+      const recordName = recordNameOf(names, { type: file.entity_type, id: file.entity_id });
       const folder = `${TYPE_FOLDERS[file.entity_type] ?? "Other"}/${recordFolder(recordName, file.entity_id)}`;
       const resume: ReportResume = {
         attachmentId: file.id,

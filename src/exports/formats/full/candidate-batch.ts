@@ -7,6 +7,8 @@ import type { Kysely } from "kysely";
 import type { DB, Row } from "../../../db/schema/index.js";
 import { ownRows } from "../../own-rows.js";
 import {
+  type ContactRow,
+  loadContactPoints,
   loadPersonFieldValues,
   loadPersonTags,
   personsBetween,
@@ -69,18 +71,8 @@ export async function loadCandidateBatch(
   const span = { first: persons[0]!.id, last: persons[persons.length - 1]!.id };
   const inBatch = () => personsBetween(db, accountId, span);
 
-  const emails = await inBatch()
-    .innerJoin("person_emails as c", "c.person_id", "p.id")
-    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.email as value"])
-    .execute()
-    .then((rows) => ownRows(rows, accountId));
-  groupContactPoints(emails, batch.emails);
-  const phones = await inBatch()
-    .innerJoin("person_phones as c", "c.person_id", "p.id")
-    .select(["c.account_id", "c.id", "c.person_id", "c.is_primary", "c.position", "c.phone as value"])
-    .execute()
-    .then((rows) => ownRows(rows, accountId));
-  groupContactPoints(phones, batch.phones);
+  groupContactPoints(await loadContactPoints(db, accountId, span, "email"), batch.emails);
+  groupContactPoints(await loadContactPoints(db, accountId, span, "phone"), batch.phones);
 
   const links = await inBatch()
     .innerJoin("person_links as l", "l.person_id", "p.id")
@@ -146,16 +138,8 @@ export async function loadCandidateBatch(
   return batch;
 }
 
-interface ContactPoint {
-  id: string;
-  person_id: string;
-  is_primary: boolean;
-  position: number;
-  value: string;
-}
-
 /** Per person: the primary first, then by position, then id. */
-function groupContactPoints(rows: ContactPoint[], target: Map<string, string[]>): void {
+function groupContactPoints(rows: ContactRow[], target: Map<string, string[]>): void {
   rows.sort(
     (a, b) =>
       Number(b.is_primary) - Number(a.is_primary) || a.position - b.position || compareIds(a.id, b.id),
