@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
 import { ownRows } from "../../own-rows.js";
+import { loadTags } from "../full/tables/lookups.js";
 import { compareIds } from "./resume-paths.js";
 
 /** The person columns the report uses. */
@@ -189,29 +190,13 @@ export function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-/**
- * Tag names per person of the batch's id range, sorted by code point (the same on both databases).
- * Driven from taggings' (entity_type, entity_id) index over the range, then tags by primary key:
- * starting from persons, SQLite's planner walks every tag of the account per person.
- */
-export async function loadPersonTags(
+/** Tag names per person of the batch's id range (the Data Files tables' loader, for persons). */
+export function loadPersonTags(
   db: Kysely<DB>,
   accountId: string,
   span: { first: string; last: string },
 ): Promise<Map<string, string[]>> {
-  const tags = await db
-    .selectFrom("taggings as tg")
-    .innerJoin("tags as t", "t.id", "tg.tag_id")
-    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
-    .where("tg.entity_type", "=", "person")
-    .where("tg.entity_id", ">=", span.first)
-    .where("tg.entity_id", "<=", span.last)
-    .execute()
-    .then((rows) => ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId));
-  tags.sort((a, b) => compareIds(a.name, b.name));
-  const byPerson = new Map<string, string[]>();
-  for (const t of tags) push(byPerson, t.entity_id, t.name);
-  return byPerson;
+  return loadTags(db, accountId, "person", span);
 }
 
 /** Custom field values (definition id → canonical text) per person of the batch's id range. */
