@@ -8,23 +8,9 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExportContext } from "../../../src/exports/export-format.js";
 import { backupFormat } from "../../../src/exports/formats/backup/index.js";
-import type { BlobStore } from "../../../src/storage/blob-store.js";
 import { DIALECTS } from "../../support/dialects.js";
 import { pyInspect, unzipTest } from "../zip/zip-test-utils.js";
-import { type Fixture, latestCvs, runFormat, seedFixture } from "./helpers.js";
-
-/** The real store, with `get` replaced for some calls. */
-function failingStore(real: BlobStore, get: (key: string, n: number) => Promise<Readable> | null): BlobStore {
-  let n = 0;
-  return {
-    kind: real.kind,
-    put: (key, body, opts) => real.put(key, body, opts),
-    get: (key, range) => get(key, ++n) ?? real.get(key, range),
-    head: (key) => real.head(key),
-    delete: (key) => real.delete(key),
-    list: (prefix) => real.list(prefix),
-  };
-}
+import { type Fixture, failingStore, latestCvs, runFormat, seedFixture } from "./helpers.js";
 
 describe.each(DIALECTS)("backup failures on %s", (dialect) => {
   let fx: Fixture;

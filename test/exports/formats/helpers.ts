@@ -236,3 +236,19 @@ export async function expectedRowKeys(db: Kysely<DB>, accountId: string): Promis
   }
   return keys;
 }
+
+/** The real store, with `get` replaced for some calls. */
+export function failingStore(
+  real: BlobStore,
+  get: (key: string, n: number) => Promise<Readable> | null,
+): BlobStore {
+  let n = 0;
+  return {
+    kind: real.kind,
+    put: (key, body, opts) => real.put(key, body, opts),
+    get: (key, range) => get(key, ++n) ?? real.get(key, range),
+    head: (key) => real.head(key),
+    delete: (key) => real.delete(key),
+    list: (prefix) => real.list(prefix),
+  };
+}
