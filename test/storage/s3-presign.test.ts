@@ -94,10 +94,21 @@ describe("S3BlobStore.presignGet", () => {
   });
 
   it("a URL stops working when it expires (RELIABILITY 2.4)", async () => {
-    const url = await store.presignGet("presign/cv.pdf", { expiresInSeconds: 1 });
+    // 3 s, not 1: X-Amz-Date is cut to whole seconds, so a 1-second URL signed at x.9 s could be
+    // dead before a loaded machine fetches it the first time.
+    const url = await store.presignGet("presign/cv.pdf", { expiresInSeconds: 3 });
     expect((await fetch(url)).status).toBe(200);
-    // X-Amz-Date has whole seconds: 2.1 s later the 1-second URL is certainly past its end.
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    // Wait until a second past its end, counted from the signed date itself.
+    const d = new URL(url).searchParams.get("X-Amz-Date")!;
+    const signedAt = Date.UTC(
+      +d.slice(0, 4),
+      +d.slice(4, 6) - 1,
+      +d.slice(6, 8),
+      +d.slice(9, 11),
+      +d.slice(11, 13),
+      +d.slice(13, 15),
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, signedAt + 4_100 - Date.now())));
     expect((await fetch(url)).status).toBe(403);
   });
 });
