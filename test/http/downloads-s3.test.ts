@@ -7,7 +7,6 @@ import { loadConfig } from "../../src/config/env.js";
 import type { Row } from "../../src/db/schema/index.js";
 import { FixedClock } from "../../src/domain/clock.js";
 import { contentDisposition } from "../../src/domain/content-disposition.js";
-import { uuidv7 } from "../../src/domain/ids.js";
 import { redactSigV4, redactUrl } from "../../src/http/logger.js";
 import { PRESIGNED_REDIRECT_SECONDS } from "../../src/http/routes/download-redirect.js";
 import { runPrefix } from "../../src/jobs/export-runner.js";
@@ -15,6 +14,7 @@ import { ExpireExportsTask } from "../../src/jobs/tasks/expire-exports.task.js";
 import { DownloadLinkService } from "../../src/services/download-link.service.js";
 import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
 import { DIALECTS } from "../support/dialects.js";
+import { insertFinishedExport } from "../support/export-rows.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 import { hasValidSigV4, signedAt } from "../support/sigv4.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
@@ -40,60 +40,16 @@ describe.each(DIALECTS)("export download links on S3 storage (%s)", (dialect) =>
 
   /** A succeeded run of account A in `app`'s database, its file stored where the runner puts it. */
   async function createExport(app: TestApp, run: Partial<Row<"export_runs">> = {}) {
-    const now = clock.now().toISOString();
-    const runId = uuidv7();
-    const artifactId = uuidv7();
-    const accountId = app.a.id;
-    const storageKey = `${runPrefix({ account_id: accountId, id: runId })}1/backup`;
-    await app.database.db
-      .insertInto("export_runs")
-      .values({
-        id: runId,
-        account_id: accountId,
-        format: "backup",
-        state: "succeeded",
-        trigger: "manual",
-        period: null,
-        active_key: null,
-        requested_by_id: null,
-        attempts: 1,
-        max_attempts: 3,
-        run_at: now,
-        lease_owner: null,
-        lease_expires_at: null,
-        progress_done: 1,
-        progress_total: 1,
-        snapshot_at: now,
-        started_at: now,
-        finished_at: now,
-        expires_at: new Date(T0.getTime() + 2 * WEEK).toISOString(),
-        revoked_at: null,
-        error: null,
-        warnings: null,
-        created_at: now,
-        updated_at: now,
-        ...run,
-      })
-      .execute();
-    await app.database.db
-      .insertInto("export_artifacts")
-      .values({
-        id: artifactId,
-        account_id: accountId,
-        export_run_id: runId,
-        part: "backup",
-        file_name: FILE_NAME,
-        content_type: "application/zip",
-        storage_key: storageKey,
-        size_bytes: content.length,
-        sha256: sha256(content),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
     // Stored without a content type: the presigned URL must supply the row's.
-    await store.put(storageKey, content);
-    return { runId, artifactId, storageKey };
+    return insertFinishedExport(app.database.db, store, {
+      accountId: app.a.id,
+      now: clock.now(),
+      expiresAt: new Date(T0.getTime() + 2 * WEEK),
+      bytes: content,
+      storageKey: (runId) => `${runPrefix({ account_id: app.a.id, id: runId })}1/backup`,
+      fileName: FILE_NAME,
+      run,
+    });
   }
 
   /** A link for A's admin, valid for a day unless `expiresAt` says otherwise. */

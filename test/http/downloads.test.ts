@@ -18,6 +18,7 @@ import {
   MAX_LINK_LIFETIME_SECONDS,
 } from "../../src/services/download-link.service.js";
 import { DIALECTS } from "../support/dialects.js";
+import { insertFinishedExport } from "../support/export-rows.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 import { sha256 } from "./_helpers/fixtures.js";
 
@@ -54,60 +55,19 @@ describe.each(DIALECTS)("export download links (%s)", (dialect) => {
     accountId: string,
     opts: { run?: Partial<Row<"export_runs">>; bytes?: Buffer } = {},
   ): Promise<{ runId: string; artifactId: string; bytes: Buffer; storageKey: string }> {
-    const now = clock.now().toISOString();
     const bytes = opts.bytes ?? content;
-    const runId = uuidv7();
-    const artifactId = uuidv7();
-    // A key nobody could derive from the URL: only the database knows it (RELIABILITY 2.6).
-    const storageKey = `accounts/${accountId}/exports/${runId}/${crypto.randomBytes(8).toString("hex")}.zip`;
-    await t.database.db
-      .insertInto("export_runs")
-      .values({
-        id: runId,
-        account_id: accountId,
-        format: "backup",
-        state: "succeeded",
-        trigger: "manual",
-        period: null,
-        active_key: null,
-        requested_by_id: null,
-        attempts: 1,
-        max_attempts: 3,
-        run_at: now,
-        lease_owner: null,
-        lease_expires_at: null,
-        progress_done: 1,
-        progress_total: 1,
-        snapshot_at: now,
-        started_at: now,
-        finished_at: now,
-        expires_at: new Date(clock.now().getTime() + 14 * DAY).toISOString(),
-        revoked_at: null,
-        error: null,
-        warnings: null,
-        created_at: now,
-        updated_at: now,
-        ...opts.run,
-      })
-      .execute();
-    await t.database.db
-      .insertInto("export_artifacts")
-      .values({
-        id: artifactId,
-        account_id: accountId,
-        export_run_id: runId,
-        part: "backup",
-        file_name: "hirevault-backup 2026-12 «Acme».zip",
-        content_type: "application/zip",
-        storage_key: storageKey,
-        size_bytes: bytes.length,
-        sha256: sha256(bytes),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await t.blobs.put(storageKey, bytes);
-    return { runId, artifactId, bytes, storageKey };
+    const created = await insertFinishedExport(t.database.db, t.blobs, {
+      accountId,
+      now: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 14 * DAY),
+      bytes,
+      // A key nobody could derive from the URL: only the database knows it (RELIABILITY 2.6).
+      storageKey: (runId) =>
+        `accounts/${accountId}/exports/${runId}/${crypto.randomBytes(8).toString("hex")}.zip`,
+      fileName: "hirevault-backup 2026-12 «Acme».zip",
+      ...(opts.run ? { run: opts.run } : {}),
+    });
+    return { ...created, bytes };
   }
 
   /** A link to `exp`'s artifact for `userId` (default: account A's admin), valid for a day. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
-import { uuidv7 } from "../../src/domain/ids.js";
 import { ReleasePaidExportsTask } from "../../src/jobs/tasks/release-paid-exports.task.js";
 import { silent } from "../jobs/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
+import { insertFinishedExport } from "../support/export-rows.js";
 import { createTestApp, type TestAccount, type TestApp } from "../support/test-app.js";
 
 // real: SQLite / PostgreSQL, app.inject (no port), the release task. No worker runs: reaching
@@ -203,58 +203,20 @@ describe.each(DIALECTS)("full export payment gate (%s)", (dialect) => {
   // RELIABILITY 2.8, policy in docs/EXPORTS.md: the gate is on making a full export; files
   // already made stay downloadable whatever happens to invoices afterwards.
   it("keeps a finished export's links working after an invoice turns pending", async () => {
-    const runId = uuidv7();
-    const artifactId = uuidv7();
-    const at = clock.now().toISOString();
-    const expires = new Date(clock.now().getTime() + 7 * 86_400_000).toISOString();
-    const key = `accounts/${t.a.id}/exports/${runId}/1/master`;
     const bytes = Buffer.from("part,link\r\n");
-    await t.blobs.put(key, bytes);
-    await t.database.db
-      .insertInto("export_runs")
-      .values({
-        id: runId,
-        account_id: t.a.id,
-        format: "full",
-        state: "succeeded",
-        trigger: "manual",
-        period: null,
-        active_key: null,
-        requested_by_id: t.a.userIds.admin,
-        attempts: 1,
-        max_attempts: 5,
-        run_at: at,
-        lease_owner: null,
-        lease_expires_at: null,
-        progress_done: 1,
-        progress_total: 1,
-        snapshot_at: at,
-        started_at: at,
-        finished_at: at,
-        expires_at: expires,
-        revoked_at: null,
-        error: null,
-        warnings: null,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-    await t.database.db
-      .insertInto("export_artifacts")
-      .values({
-        id: artifactId,
-        account_id: t.a.id,
-        export_run_id: runId,
-        part: "master",
-        file_name: "master.csv",
-        content_type: "text/csv",
-        storage_key: key,
-        size_bytes: bytes.length,
-        sha256: "0".repeat(64),
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
+    const { runId, artifactId } = await insertFinishedExport(t.database.db, t.blobs, {
+      accountId: t.a.id,
+      now: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 7 * 86_400_000),
+      bytes,
+      storageKey: (id) => `accounts/${t.a.id}/exports/${id}/1/master`,
+      format: "full",
+      part: "master",
+      fileName: "master.csv",
+      contentType: "text/csv",
+      requestedById: t.a.userIds.admin,
+      run: { max_attempts: 5 },
+    });
     const link = (await getRun(runId)).artifacts[0].download_url as string;
     expect(link).toMatch(/^\/downloads\//);
 
