@@ -2,14 +2,11 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
 import { CANDIDATE_BASE_HEADER, type CandidateLookups } from "./candidate-columns.js";
 import { loadCustomFieldColumns } from "./tables/custom-fields.js";
+import { loadUserNames } from "./tables/lookups.js";
 
 /** Users, sources and person custom fields of the account (small tables), loaded once. */
 export async function loadCandidateLookups(db: Kysely<DB>, accountId: string): Promise<CandidateLookups> {
-  const users = await db
-    .selectFrom("users")
-    .select(["id", "name"])
-    .where("account_id", "=", accountId)
-    .execute();
+  const users = await loadUserNames(db, accountId);
   const sources = await db
     .selectFrom("sources")
     .select(["id", "name"])
@@ -17,7 +14,7 @@ export async function loadCandidateLookups(db: Kysely<DB>, accountId: string): P
     .execute();
   const { definitions } = await loadCustomFieldColumns(db, accountId, "person", CANDIDATE_BASE_HEADER);
   return {
-    users: new Map(users.map((u) => [u.id, u.name])),
+    users,
     sources: new Map(sources.map((s) => [s.id, s.name])),
     fields: definitions,
   };
