@@ -7,7 +7,9 @@
  *   NUL or `'` gets a leading `'` (OWASP CSV Injection; ASVS 5.0 1.2.10). Values already starting
  *   with `'` are escaped too, so the rule is reversible: an importer strips exactly one leading
  *   `'` ({@link unescapeFormula}) and gets the stored value back (RELIABILITY 1.4).
- * - Machine-facing (snapshot): no BOM, no escaping; values exactly as stored.
+ * - Machine-facing (snapshot): no BOM, no escaping; values exactly as stored. NULL is an empty
+ *   unquoted field and the empty string a quoted one (`""`), so an importer can tell them apart
+ *   (RFC 4180 allows either spelling; `datapackage.json` declares `missingValues: [""]`).
  *
  * Text is written as UTF-8; a lone UTF-16 surrogate (which UTF-8 cannot carry) becomes U+FFFD.
  */
@@ -16,10 +18,17 @@ export interface CsvDialect {
   readonly escapeFormulas: boolean;
   /** How booleans are written. */
   readonly booleans: readonly [yes: string, no: string];
+  /** Write the empty string as `""` so it differs from NULL (an empty unquoted field). */
+  readonly quoteEmpty?: boolean;
 }
 
 export const HUMAN_CSV: CsvDialect = { bom: true, escapeFormulas: true, booleans: ["Yes", "No"] };
-export const MACHINE_CSV: CsvDialect = { bom: false, escapeFormulas: false, booleans: ["true", "false"] };
+export const MACHINE_CSV: CsvDialect = {
+  bom: false,
+  escapeFormulas: false,
+  booleans: ["true", "false"],
+  quoteEmpty: true,
+};
 
 /** UTF-8 byte order mark. */
 export const BOM = "\uFEFF";
@@ -48,6 +57,7 @@ export function csvField(value: CsvValue, dialect: CsvDialect): string {
   if (typeof value === "boolean") text = value ? dialect.booleans[0] : dialect.booleans[1];
   else text = String(value);
   if (dialect.escapeFormulas) text = escapeFormula(text);
+  if (text === "" && dialect.quoteEmpty) return '""';
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
