@@ -1,12 +1,15 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
+import { ImportError } from "../import/import-error.js";
 import { registerExport } from "./commands/export.js";
+import { registerImport } from "./commands/import.js";
 import { registerInvoice } from "./commands/invoice.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerStart } from "./commands/start.js";
 import { registerToken } from "./commands/token.js";
+import { registerVerify } from "./commands/verify.js";
 import { registerWorker } from "./commands/worker.js";
 
 /** Exit codes of SPEC §8. */
@@ -23,7 +26,9 @@ export function buildProgram(): Command {
   registerSeed(program);
   registerToken(program);
   registerExport(program);
+  registerImport(program);
   registerInvoice(program);
+  registerVerify(program);
   return program;
 }
 
@@ -40,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
       err instanceof ConfigError ||
       err instanceof ValidationError ||
       err instanceof NotFoundError ||
-      err instanceof ConflictError
+      err instanceof ConflictError ||
+      err instanceof ImportError
     ) {
       process.stderr.write(`hirevault: ${err.message}\n`);
       return EXIT.failure;

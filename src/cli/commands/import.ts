@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { importSnapshot } from "../../import/import-snapshot.js";
+import { withRuntime } from "../context.js";
+import { createProgress } from "../progress.js";
+
+/**
+ * `hirevault import FILE --account NAME` (SPEC §3, §8): restores a snapshot into a new account
+ * named NAME. Progress goes to stderr; stdout gets one line with the new account's id and name.
+ * Exit 1 with the reason when the archive is unsafe, damaged or not a snapshot, or the account
+ * exists — in every such case nothing was imported.
+ */
+export function registerImport(program: Command): void {
+  program
+    .command("import")
+    .description("restore a snapshot zip into a new, empty account")
+    .argument("<file>", "snapshot zip made by `hirevault export snapshot` or the API")
+    .requiredOption("--account <name>", "name of the new account to create")
+    .option(
+      "--erasures <file>",
+      "deletions made after the snapshot elsewhere (JSON from GET /api/v1/deletions) to re-apply",
+    )
+    .action(async (file: string, opts: { account: string; erasures?: string }) => {
+      await withRuntime(async (rt) => {
+        const progress = createProgress(`import of ${file}`);
+        const summary = await importSnapshot({
+          db: rt.database.db,
+          blobs: rt.blobs,
+          file,
+          accountName: opts.account,
+          ...(opts.erasures ? { erasuresFile: opts.erasures } : {}),
+          onProgress: (p) => progress.update(p.done, p.total),
+        });
+        const rows = Object.values(summary.rows).reduce((a, b) => a + (b ?? 0), 0);
+        progress.done(
+          `${rows.toLocaleString("en")} rows, ${summary.files.toLocaleString("en")} files` +
+            ` (${summary.bytes.toLocaleString("en")} bytes) from ${summary.sourceAccount.name} as of ${summary.snapshotAt}` +
+            (summary.erased ? `; ${summary.erased} rows erased again by the erasure ledger` : ""),
+        );
+        process.stdout.write(`${summary.accountId} ${summary.accountName}\n`);
+      });
+    });
+}

@@ -1,0 +1,16 @@
+/**
+ * Why a snapshot cannot be imported, naming the file, line and column when there is one. The
+ * import is one transaction and its files are removed on failure, so this error always means
+ * "nothing was imported".
+ */
+export class ImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImportError";
+  }
+
+  /** An error about one value: `persons/persons.csv line 12, first_name: must not be null`. */
+  static at(path: string, line: number, column: string, message: string): ImportError {
+    return new ImportError(`${path} line ${line}, ${column}: ${message}`);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * `hirevault import FILE --account NAME` (SPEC §3): restores a snapshot into a new, empty
+ * account. The archive is checked whole before anything is written (snapshot-archive.ts), then
+ * one transaction inserts every table parent-first, streaming each CSV in batches, while the
+ * attachments' bytes are copied into storage and checked against their rows. Deletions recorded
+ * after the snapshot are re-applied (erasure-ledger.ts) before the commit. Any failure rolls the
+ * transaction back and deletes the files already copied: an import is all or nothing.
+ *
+ * Ids are mapped into the new account (id-map.ts); timestamps, values and file bytes are kept
+ * exactly, so export → import → export gives the same data (RELIABILITY 5.3). Two deliberate
+ * exceptions: API tokens come back revoked, with a fresh unusable hash (a credential never
+ * returns from a file; the snapshot never held the hashes), and users come back without
+ * passwords (same reason).
+ */
+import crypto from "node:crypto";
+import path from "node:path";
+import type { Kysely } from "kysely";
+import type { ArchiveLimits } from "../archive/zip-reader.js";
+import type { DB, TableName } from "../db/schema/index.js";
+import { type Clock, systemClock } from "../domain/clock.js";
+import { ConflictError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import { SNAPSHOT_TABLES } from "../exports/formats/snapshot/layout.js";
+import { recordAudit } from "../repositories/audit-log.repository.js";
+import { SYSTEM_ACTOR } from "../services/write-context.js";
+import type { BlobStore } from "../storage/blob-store.js";
+import { deletePrefix } from "../storage/delete-prefix.js";
+import { AttachmentFiles } from "./attachment-files.js";
+import { type Erasure, ledgerFromFile, ledgerOfSource, reapplyErasures } from "./erasure-ledger.js";
+import { importedId } from "./id-map.js";
+import { ImportError } from "./import-error.js";
+import { SnapshotArchive } from "./snapshot-archive.js";
+import { importTable } from "./table-import.js";
+
+export interface ImportSnapshotOptions {
+  db: Kysely<DB>;
+  blobs: BlobStore;
+  file: string;
+  accountName: string;
+  /** A ledger file of deletions made after the snapshot elsewhere (see erasure-ledger.ts). */
+  erasuresFile?: string;
+  limits?: Partial<ArchiveLimits>;
+  clock?: Clock;
+  /** Called as each table is done, and every few thousand rows of big ones. */
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  /** The table being imported. */
+  table: TableName;
+  /** Rows inserted so far, of `total` in the snapshot. */
+  done: number;
+  total: number;
+}
+
+export interface ImportSummary {
+  accountId: string;
+  accountName: string;
+  sourceAccount: { id: string; name: string };
+  snapshotAt: string;
+  /** Rows inserted per table (before erasures). */
+  rows: Partial<Record<TableName, number>>;
+  files: number;
+  bytes: number;
+  /** Rows removed by the erasure ledger (with their cascade). */
+  erased: number;
+}
+
+export async function importSnapshot(opts: ImportSnapshotOptions): Promise<ImportSummary> {
+  const { db, blobs } = opts;
+  const clock = opts.clock ?? systemClock;
+  const archive = await SnapshotArchive.open(opts.file, opts.limits);
+  try {
+    const { manifest } = archive;
+    const name = opts.accountName.trim();
+    if (!name) throw new ConflictError("the account name must not be empty", "account");
+    if (await db.selectFrom("accounts").select("id").where("name", "=", name).executeTakeFirst())
+      throw new ConflictError(
+        `an account named "${name}" exists already; import restores into a new account`,
+        "account",
+      );
+
+    const erasures: Erasure[] = [
+      ...(await ledgerOfSource(db, manifest.account.id, manifest.snapshot_at)),
+      ...(opts.erasuresFile ? await ledgerFromFile(opts.erasuresFile, manifest.snapshot_at) : []),
+    ];
+    const accountId = newId();
+    const now = clock.now().toISOString();
+    // Files of erased attachments are never copied, not even for the length of the import.
+    const skipFiles = new Set(
+      erasures.filter((e) => e.entity_type === "attachment").map((e) => importedId(accountId, e.entity_id)),
+    );
+    const files = new AttachmentFiles(archive, blobs, accountId);
+    const rows: Partial<Record<TableName, number>> = {};
+    let erased = 0;
+    try {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("accounts")
+          .values({
+            id: accountId,
+            name,
+            time_zone: manifest.account.time_zone ?? "UTC",
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        const total = manifest.tables.reduce(
+          (n, t) => n + (t.file.endsWith("/enrichment.csv") ? 0 : t.rows),
+          0,
+        );
+        let before = 0;
+        const onProgress = (table: TableName, n: number) =>
+          opts.onProgress?.({ table, done: before + n, total });
+        const ctx = { trx, archive, accountId, now, files, skipFiles, onProgress };
+        for (const table of SNAPSHOT_TABLES) {
+          rows[table] = await importTable(ctx, table);
+          before += rows[table] ?? 0;
+        }
+        const unused = archive.fileEntries().filter((n) => !files.used.has(n));
+        if (unused.length) throw new ImportError(`unexpected entry ${unused[0]}: no attachment row names it`);
+        erased = await reapplyErasures(trx, accountId, erasures, now);
+        await recordAudit(
+          trx,
+          { accountId, actor: SYSTEM_ACTOR },
+          {
+            action: "account.imported",
+            entityType: "account",
+            entityId: accountId,
+            changes: {
+              source_account_id: manifest.account.id,
+              snapshot_at: manifest.snapshot_at,
+              file: path.basename(opts.file),
+              rows: Object.values(rows).reduce((a, b) => a + (b ?? 0), 0),
+              files: files.files,
+              erased,
+            },
+          },
+          now,
+        );
+      });
+    } catch (err) {
+      await deletePrefix(blobs, `accounts/${accountId}/`);
+      throw err;
+    }
+    return {
+      accountId,
+      accountName: name,
+      sourceAccount: { id: manifest.account.id, name: manifest.account.name },
+      snapshotAt: manifest.snapshot_at,
+      rows,
+      files: files.files,
+      bytes: files.bytes,
+      erased,
+    };
+  } finally {
+    await archive.close();
+  }
+}
+
+/** An unusable token hash: 32 random bytes nobody holds the preimage of. */
+export function unusableTokenHash(): string {
+  return crypto.createHash("sha256").update(crypto.randomBytes(32)).digest("hex");
+}
