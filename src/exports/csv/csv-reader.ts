@@ -34,7 +34,9 @@ const State = { FieldStart: 0, Unquoted: 1, Quoted: 2, QuoteInQuoted: 3, AfterCr
 type State = (typeof State)[keyof typeof State];
 
 /** Reads records from a byte stream (a file, a zip entry). The header is the first record. */
-export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): AsyncGenerator<CsvRecord> {
   const decoder = new StringDecoder("utf8");
   let state: State = State.FieldStart as State;
   let field = "";
