@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Readable, Transform } from "node:stream";
+import type { ManifestFile } from "./manifest.js";
+import type { ZipWriter } from "./zip/zip-writer.js";
 
 /**
  * A pass-through that hashes (SHA-256) and counts the bytes flowing to storage, so an artifact's
@@ -22,4 +24,15 @@ export function meterStream(source: Readable): {
   source.once("error", (err) => stream.destroy(err));
   source.pipe(stream);
   return { stream, result: () => ({ sizeBytes, sha256: hash.digest("hex") }) };
+}
+
+/**
+ * Adds a DEFLATEd entry to `zip`, hashing and counting its uncompressed bytes on the way, so the
+ * manifest (SPEC §3) can name each file's size and SHA-256 without reading the archive back.
+ */
+export async function addMetered(zip: ZipWriter, path: string, source: Readable): Promise<ManifestFile> {
+  const meter = meterStream(source);
+  await zip.addEntry(path, meter.stream, { compress: true });
+  const { sizeBytes, sha256 } = meter.result();
+  return { path, size: sizeBytes, sha256 };
 }

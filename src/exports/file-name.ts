@@ -14,20 +14,33 @@ export function exportFileName(
   snapshotAt: Date,
   timeZone: string,
 ): string {
-  const slug =
+  return `${accountSlug(accountName)}-${kind}-${localDate(snapshotAt, timeZone)}.${extension}`;
+}
+
+/**
+ * The account name folded to ASCII letters, digits, `.`, `_` and `-` (accents dropped, anything
+ * else a `-`), at most 60 characters, never empty (`account`): `Café Müller & Co` → `Cafe-Muller-Co`.
+ */
+export function accountSlug(accountName: string): string {
+  return (
     accountName
       .normalize("NFKD")
       .replace(/\p{M}+/gu, "")
       .replace(/[^A-Za-z0-9._-]+/g, "-")
       .replace(/^[-.]+|[-.]+$/g, "")
       .slice(0, 60)
-      .replace(/[-.]+$/g, "") || "account";
-  return `${slug}-${kind}-${localDate(snapshotAt, timeZone)}.${extension}`;
+      .replace(/[-.]+$/g, "") || "account"
+  );
 }
 
 /** A backup's file name: `<account>-backup-<YYYY-MM-DD>.zip`. */
 export function backupFileName(accountName: string, snapshotAt: Date, timeZone: string): string {
   return exportFileName(accountName, "backup", "zip", snapshotAt, timeZone);
+}
+
+/** A snapshot's file name: `<account>-snapshot-<YYYY-MM-DD>.zip` (SPEC §2.3). */
+export function snapshotFileName(accountName: string, snapshotAt: Date, timeZone: string): string {
+  return exportFileName(accountName, "snapshot", "zip", snapshotAt, timeZone);
 }
 
 /** `YYYY-MM-DD` of `at` in `timeZone` (UTC when the zone is unknown). */

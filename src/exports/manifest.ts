@@ -40,16 +40,34 @@ export interface ManifestMissing {
   reason: string;
 }
 
-/** Everything but the missing-file list. */
+/** The account an export belongs to. */
+export interface ManifestAccount {
+  id: string;
+  name: string;
+  /** IANA time zone (snapshot: an import restores it; timestamps in the files stay UTC). */
+  time_zone?: string;
+}
+
+/**
+ * Files carried in the same zip but not listed one by one in `files` (snapshot: the attachments'
+ * bytes under `files/`, each checked against its row's `size_bytes` and `sha256` instead).
+ */
+export interface ManifestAttachmentFiles {
+  entries: number;
+  bytes: number;
+}
+
+/** Everything but the missing-file list (written as built: build it in a fixed key order). */
 export interface ManifestHeader {
   format: string;
   format_version: number;
   app_version: string;
-  account: { id: string; name: string };
+  account: ManifestAccount;
   snapshot_at: string;
   tables: ManifestTable[];
   files: ManifestFile[];
   parts?: ManifestPart[];
+  attachment_files?: ManifestAttachmentFiles;
   missing_files_count: number;
 }
 

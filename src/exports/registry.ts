@@ -1,10 +1,11 @@
 import type { ExportFormat, ExportFormatId } from "./export-format.js";
 import { backupFormat } from "./formats/backup/index.js";
 import { fullFormat } from "./formats/full/index.js";
+import { snapshotFormat } from "./formats/snapshot/index.js";
 
 /** The export formats of this release, by id (a Map, not a switch: one line per format). */
 export const EXPORT_FORMAT_REGISTRY: ReadonlyMap<ExportFormatId, ExportFormat> = new Map(
-  [backupFormat, fullFormat].map((f) => [f.id, f]),
+  [backupFormat, fullFormat, snapshotFormat].map((f) => [f.id, f]),
 );
 
 /** The format of `id`, or undefined when this release cannot produce it. */

@@ -73,8 +73,8 @@ describe.each(DIALECTS)("exports and backups through the API (%s)", (dialect) =>
     expect((await t.anonymous().post("/api/v1/exports", { format: "backup" })).statusCode).toBe(401);
   });
 
-  it("refuses an unknown format, or one this release cannot make, with a 422 naming the field", async () => {
-    for (const format of ["tarball", "snapshot"]) {
+  it("refuses an unknown format with a 422 naming the field", async () => {
+    for (const format of ["tarball", "Snapshot", ""]) {
       const res = await t.as("admin").post("/api/v1/exports", { format });
       expect(res.statusCode).toBe(422);
       expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);

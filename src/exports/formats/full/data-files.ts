@@ -7,12 +7,11 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { APP_VERSION } from "../../../app-version.js";
-import { meterStream } from "../../artifact-meter.js";
+import { addMetered } from "../../artifact-meter.js";
 import { BOM, csvLine, HUMAN_CSV } from "../../csv/csv-dialect.js";
 import { csvStream } from "../../csv/csv-writer.js";
 import type { ExportContext, SavedArtifact } from "../../export-format.js";
 import { type ManifestFile, type ManifestPart, type ManifestTable, manifestStream } from "../../manifest.js";
-import type { ZipWriter } from "../../zip/zip-writer.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
 import { ATTACHMENT_HEADER } from "./attachment-rows.js";
 import type { MissingFiles } from "./missing-files.js";
@@ -92,14 +91,6 @@ export function writeDataFiles(ctx: ExportContext, input: DataFilesInput): Promi
     );
     await zip.addEntry(MANIFEST_FILE, manifest, { compress: true });
   });
-}
-
-/** Adds a DEFLATEd entry, hashing and counting its uncompressed bytes for the manifest. */
-async function addMetered(zip: ZipWriter, path: string, source: Readable): Promise<ManifestFile> {
-  const meter = meterStream(source);
-  await zip.addEntry(path, meter.stream, { compress: true });
-  const { sizeBytes, sha256 } = meter.result();
-  return { path, size: sizeBytes, sha256 };
 }
 
 /** The temp files of a written CSV, one after another (after its header line, if any). */

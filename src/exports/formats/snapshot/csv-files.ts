@@ -1,0 +1,54 @@
+/**
+ * The snapshot's CSVs (SPEC §2.3, §7 machine-facing CSV): every file of the layout, in path order,
+ * each DEFLATEd and streamed from the snapshot as it is zipped — header = the layout's column
+ * names, then one record per row — while its bytes are hashed and counted for `datapackage.json`
+ * and `manifest.json`. One file is read at a time, one query at a time.
+ */
+import { addMetered } from "../../artifact-meter.js";
+import { MACHINE_CSV } from "../../csv/csv-dialect.js";
+import { csvStream } from "../../csv/csv-writer.js";
+import type { ExportContext } from "../../export-format.js";
+import type { ManifestFile, ManifestTable } from "../../manifest.js";
+import type { ZipWriter } from "../../zip/zip-writer.js";
+import type { SnapshotFile } from "./layout.js";
+import { fileRows } from "./table-rows.js";
+
+/** What was written: one table entry and one measured file per CSV, in zip order. */
+export interface WrittenCsvs {
+  tables: ManifestTable[];
+  files: ManifestFile[];
+}
+
+/** Options of {@link writeSnapshotCsvs}. */
+export interface CsvFilesInput {
+  files: readonly SnapshotFile[];
+  /** Whether an attachment's bytes are in the zip (else its `path` is empty). */
+  included(attachmentId: string): boolean;
+  /** Rows written so far, reported after each page. */
+  onRows(rows: number): void;
+  /** Rows per query (tests). */
+  batchSize?: number;
+}
+
+export async function writeSnapshotCsvs(
+  ctx: ExportContext,
+  zip: ZipWriter,
+  input: CsvFilesInput,
+): Promise<WrittenCsvs> {
+  const written: WrittenCsvs = { tables: [], files: [] };
+  const source = {
+    db: ctx.db,
+    accountId: ctx.accountId,
+    signal: ctx.signal,
+    ...(input.batchSize ? { batchSize: input.batchSize } : {}),
+  };
+  for (const file of input.files) {
+    ctx.signal.throwIfAborted();
+    const counter = { rows: 0 };
+    const header = file.columns.map((c) => c.name);
+    const rows = fileRows(source, file, input.included, input.onRows);
+    written.files.push(await addMetered(zip, file.path, csvStream(header, rows, MACHINE_CSV, counter)));
+    written.tables.push({ file: file.path, rows: counter.rows, rows_of: file.table });
+  }
+  return written;
+}

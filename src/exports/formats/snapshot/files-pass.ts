@@ -1,0 +1,98 @@
+/**
+ * The snapshot's `files/` (SPEC §2.3): the bytes of every attachment of the account, whatever it
+ * is attached to, at `files/<attachment id>/<safe file name>`, in attachment id order, STOREd
+ * (CVs and documents are compressed already) with the row's `size_bytes` declared up front.
+ *
+ * The copy is the backup's (`ResumeCopier` through the full export's `FileCopier`): files are
+ * opened a few ahead, their size checked in storage before the entry starts; a file missing from
+ * storage or of another size is left out with a warning and listed in the manifest (SPEC §3:
+ * never fatal, never silent), and its row's `path` is then empty. Any other storage error
+ * rejects, and the job layer retries the export.
+ */
+import type { ExportContext } from "../../export-format.js";
+import type { ZipWriter } from "../../zip/zip-writer.js";
+import { readAhead } from "../backup/read-ahead.js";
+import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
+import type { ReportResume } from "../candidates-report/report-rows.js";
+import { FileCopier } from "../full/file-copier.js";
+import type { MissingFiles } from "../full/missing-files.js";
+import { attachmentEntryPath, FILES_DIR } from "./layout.js";
+
+/** Attachments per query. */
+const BATCH_SIZE = 500;
+/** Files opened ahead of the one being written (hides S3 round trips, as in the backup). */
+const READ_AHEAD = 8;
+
+/** What the pass put in the zip, and which attachments it had to leave out. */
+export interface FilesPassResult {
+  entries: number;
+  bytes: number;
+  /** Ids of the attachments whose bytes are not in the zip (their `path` is empty). */
+  missing: ReadonlySet<string>;
+}
+
+/** Adds every attachment's bytes to `zip`; records the ones left out in `missingList`. */
+export async function writeAttachmentFiles(
+  ctx: ExportContext,
+  zip: ZipWriter,
+  missingList: MissingFiles,
+  onFile: () => void,
+): Promise<FilesPassResult> {
+  const copier = new FileCopier(ctx, zip, FILES_DIR, missingList);
+  // Ids only (not paths or reasons: those go to the temp file): 100,000 ids are a few MB.
+  const missing = new Set<string>();
+  let bytes = 0;
+  const ahead = readAhead(
+    attachments(ctx),
+    READ_AHEAD,
+    (file): Promise<OpenedResume> => copier.open(file),
+    (opened) => ResumeCopier.discard(opened),
+  );
+  for await (const { item, started } of ahead) {
+    if (ctx.signal.aborted) {
+      ResumeCopier.discard(started);
+      throw ctx.signal.reason;
+    }
+    if ((await copier.add(item, await started)) === null) bytes += item.sizeBytes;
+    else missing.add(item.attachmentId);
+    onFile();
+  }
+  return { entries: copier.files, bytes, missing };
+}
+
+/** The account's attachments in id order, as files to copy. */
+async function* attachments(ctx: ExportContext): AsyncGenerator<ReportResume> {
+  let after = "";
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    const page = await ctx.db
+      .selectFrom("attachments")
+      .select(["id", "file_name", "size_bytes", "storage_key"])
+      .where("account_id", "=", ctx.accountId)
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(BATCH_SIZE)
+      .execute();
+    for (const a of page) {
+      yield {
+        attachmentId: a.id,
+        storageKey: a.storage_key,
+        fileName: a.file_name,
+        sizeBytes: Number(a.size_bytes),
+        path: attachmentEntryPath(a.id, a.file_name),
+      };
+    }
+    if (page.length < BATCH_SIZE) return;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+/** Number of attachments (files) the pass will go through, for the progress total. */
+export async function countAttachments(ctx: Pick<ExportContext, "db" | "accountId">): Promise<number> {
+  const { n } = await ctx.db
+    .selectFrom("attachments")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", ctx.accountId)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
