@@ -4,9 +4,8 @@
  * reader has already checked the entry's CRC-32 and declared size), so what is restored is
  * byte for byte what was exported. A few copies run at once to hide storage round trips.
  */
-import crypto from "node:crypto";
-import { Transform } from "node:stream";
 import { ArchiveError } from "../archive/zip-reader.js";
+import { meterStream } from "../exports/artifact-meter.js";
 import { attachmentKey } from "../services/attachment.service.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import { ImportError } from "./import-error.js";
@@ -68,26 +67,16 @@ export class AttachmentFiles {
       throw new ImportError(`${f.csvPath} line ${f.line}, path: ${f.path} is not in the snapshot`);
     }
     this.used.add(f.path);
-    const hash = crypto.createHash("sha256");
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    const source = await this.archive.zip.openEntry(f.path);
-    source.on("error", (err: Error) => meter.destroy(err));
+    const meter = meterStream(await this.archive.zip.openEntry(f.path));
     const key = attachmentKey(this.accountId, String(f.row.id));
     try {
-      await this.blobs.put(key, source.pipe(meter), { contentType: String(f.row.content_type) });
+      await this.blobs.put(key, meter.stream, { contentType: String(f.row.content_type) });
     } catch (err) {
       // A damaged entry (CRC-32 or size) names itself; say which row it belongs to.
       if (err instanceof ArchiveError) throw new ImportError(`${err.message} (${f.csvPath} line ${f.line})`);
       throw err;
     }
-    const sha256 = hash.digest("hex");
+    const { sizeBytes: size, sha256 } = meter.result();
     if (size !== f.row.size_bytes || sha256 !== f.row.sha256) {
       throw new ImportError(
         `${f.path}: ${size} bytes with SHA-256 ${sha256}, but ${f.csvPath} line ${f.line} says ${f.row.size_bytes} bytes with ${f.row.sha256}`,

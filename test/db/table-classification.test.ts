@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TABLE_NAMES, TABLES, type TableSpec } from "../../src/db/schema/index.js";
+import { SNAPSHOT_FILES } from "../../src/exports/formats/snapshot/layout.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
 
 const MIGRATION_TABLES = new Set(["kysely_migration", "kysely_migration_lock"]);
@@ -70,6 +71,29 @@ describe("export classification", () => {
       "outbox_emails",
       "pending_blob_deletions",
     ]);
+  });
+
+  it("puts every column of every exported table in the snapshot, but account_id and secrets", () => {
+    for (const name of TABLE_NAMES) {
+      const spec = specs[name]!;
+      const files = SNAPSHOT_FILES.filter((f) => f.table === name);
+      if ("excluded" in spec.export) {
+        expect(files, `${name} is excluded yet has snapshot files`).toEqual([]);
+        continue;
+      }
+      expect(files.length, `${name} has no snapshot file`).toBeGreaterThan(0);
+      const written = new Set(
+        files.flatMap((f) =>
+          f.columns.map((c) => (f.kind === "enrichment" ? c.name.replace(/^company_id$/, "id") : c.name)),
+        ),
+      );
+      for (const [column, c] of Object.entries(spec.columns)) {
+        const expected = column !== "account_id" && !c.secret;
+        expect(written.has(column), `${name}.${column}`).toBe(expected);
+      }
+    }
+    const paths = SNAPSHOT_FILES.map((f) => f.path);
+    expect(new Set(paths).size).toBe(paths.length);
   });
 
   it("never exports secrets: hashes and storage keys are marked secret", () => {
