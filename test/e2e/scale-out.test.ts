@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePdf } from "../../src/seed/cv-files.js";
 import { runCli, spawnCli } from "../support/cli.js";
@@ -201,15 +202,12 @@ describe.runIf(DIALECTS.includes("postgres"))("PostgreSQL + S3 chosen by environ
     expect(imported.code, imported.stderr).toBe(0);
     const [restoredId, restoredName] = imported.stdout.trim().split(" ");
     expect(restoredName).toBe("acme-restored");
-    const ids = async (accountName: string, table: "persons" | "attachments") =>
-      (
-        await database.db
-          .selectFrom(`${table} as t`)
-          .innerJoin("accounts as a", "a.id", "t.account_id")
-          .select(["t.id"])
-          .where("a.name", "=", accountName)
-          .execute()
-      ).length;
+    const ids = async (accountName: string, table: "persons" | "attachments") => {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from ${sql.table(table)} t join accounts a on a.id = t.account_id
+        where a.name = ${accountName}`.execute(database.db);
+      return Number(rows[0]!.n);
+    };
     expect(await ids("acme-restored", "persons")).toBe(await ids("acme", "persons"));
     expect(await ids("acme-restored", "attachments")).toBe(await ids("acme", "attachments"));
     // Every restored file is in the bucket under the new account, byte for byte (the snapshot
