@@ -48,6 +48,9 @@ export class SnapshotArchive {
       zip = await ZipArchive.open(file, limits);
     } catch (err) {
       if (err instanceof ArchiveError) throw new ImportError(`${file}: ${err.message}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "EISDIR" || code === "EACCES")
+        throw new ImportError(`${file}: cannot read it (${code})`);
       throw err;
     }
     try {

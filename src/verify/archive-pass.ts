@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { displayName } from "../archive/archive-error.js";
-import { ArchiveError, ZipArchive } from "../archive/zip-reader.js";
+import { ArchiveError, type ArchiveLimits, ZipArchive } from "../archive/zip-reader.js";
 import { CsvSyntaxError } from "../exports/csv/csv-reader.js";
 import { type Checks, count, errorMessage } from "./checks.js";
 
@@ -29,6 +29,8 @@ export interface ByteMeter {
 export interface VerifyContext {
   checks: Checks;
   meter: ByteMeter;
+  /** Limits of the zip reader (defaults: `DEFAULT_LIMITS`). */
+  limits?: Partial<ArchiveLimits> | undefined;
 }
 
 /** An archive under verification and its file name (shown through `displayName`). */
@@ -65,7 +67,7 @@ export async function openZip(
 ): Promise<OpenedZip | null> {
   let archive: ZipArchive;
   try {
-    archive = await ZipArchive.open(file);
+    archive = await ZipArchive.open(file, ctx.limits);
   } catch (err) {
     ctx.checks.fail(displayName(name), archiveProblem(err));
     return null;

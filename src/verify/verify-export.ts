@@ -13,6 +13,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { ArchiveLimits } from "../archive/zip-reader.js";
 import { BACKUP_SHEET_FILE } from "../exports/formats/backup/index.js";
 import { FULL_EXPORT_FORMAT } from "../exports/formats/full/data-files.js";
 import { MASTER_HEADER } from "../exports/formats/full/master-csv.js";
@@ -34,12 +35,14 @@ export class VerifyInputError extends Error {
 export interface VerifyOptions {
   /** Bytes read so far and bytes known to read (the total grows as files are opened). */
   onProgress?(done: number, total: number): void;
+  /** Limits of the zip reader, for exports beyond its defaults (e.g. more than 500,000 files). */
+  limits?: Partial<ArchiveLimits>;
 }
 
 /** Verifies the export at `file`; rejects only with a {@link VerifyInputError} (or an I/O error). */
 export async function verifyExport(file: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const checks = new Checks();
-  const ctx: VerifyContext = { checks, meter: byteMeter(opts.onProgress ?? (() => {})) };
+  const ctx: VerifyContext = { checks, meter: byteMeter(opts.onProgress ?? (() => {})), limits: opts.limits };
   const digests = new FileDigests(ctx.meter);
   let stat: fs.Stats;
   try {

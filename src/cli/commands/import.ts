@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { DEFAULT_LIMITS } from "../../archive/zip-reader.js";
 import { importSnapshot } from "../../import/import-snapshot.js";
 import { withRuntime } from "../context.js";
 import { createProgress } from "../progress.js";
+import { wholeNumber } from "./seed.js";
 
 /**
  * `hirevault import FILE --account NAME` (SPEC §3, §8): restores a snapshot into a new account
@@ -19,7 +21,13 @@ export function registerImport(program: Command): void {
       "--erasures <file>",
       "deletions made after the snapshot elsewhere (JSON from GET /api/v1/deletions) to re-apply",
     )
-    .action(async (file: string, opts: { account: string; erasures?: string }) => {
+    .option(
+      "--max-entries <n>",
+      "refuse zips with more entries than this",
+      wholeNumber,
+      DEFAULT_LIMITS.maxEntries,
+    )
+    .action(async (file: string, opts: { account: string; erasures?: string; maxEntries: number }) => {
       await withRuntime(async (rt) => {
         const progress = createProgress(`import of ${file}`);
         const summary = await importSnapshot({
@@ -28,6 +36,7 @@ export function registerImport(program: Command): void {
           file,
           accountName: opts.account,
           ...(opts.erasures ? { erasuresFile: opts.erasures } : {}),
+          limits: { maxEntries: opts.maxEntries },
           onProgress: (p) => progress.update(p.done, p.total),
         });
         const rows = Object.values(summary.rows).reduce((a, b) => a + (b ?? 0), 0);

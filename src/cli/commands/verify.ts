@@ -1,9 +1,11 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { DEFAULT_LIMITS } from "../../archive/zip-reader.js";
 import { ConflictError, ValidationError } from "../../domain/errors.js";
 import { count, KIND_LABEL, type VerifyReport } from "../../verify/checks.js";
 import { VerifyInputError, verifyExport } from "../../verify/verify-export.js";
 import { createProgress } from "../progress.js";
+import { wholeNumber } from "./seed.js";
 
 /**
  * `hirevault verify FILE [--json]` (SPEC §3, §8; RELIABILITY 5.2): re-checks an export — a
@@ -18,11 +20,20 @@ export function registerVerify(program: Command): void {
     .description("re-check an export: structure, CRCs, hashes, counts (exit 0 only when all hold)")
     .argument("<file>", "a backup or snapshot zip, a full export's master CSV, Data Files zip or directory")
     .option("--json", "print the report as JSON")
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option(
+      "--max-entries <n>",
+      "refuse zips with more entries than this",
+      wholeNumber,
+      DEFAULT_LIMITS.maxEntries,
+    )
+    .action(async (file: string, opts: { json?: boolean; maxEntries: number }) => {
       const progress = createProgress(`verifying ${path.basename(file)}`);
       let report: VerifyReport;
       try {
-        report = await verifyExport(file, { onProgress: (done, total) => progress.update(done, total) });
+        report = await verifyExport(file, {
+          onProgress: (done, total) => progress.update(done, total),
+          limits: { maxEntries: opts.maxEntries },
+        });
       } catch (err) {
         if (err instanceof VerifyInputError)
           throw new ValidationError([{ field: "FILE", message: err.message }], err.message);
