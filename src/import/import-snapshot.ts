@@ -20,7 +20,7 @@ import type { DB, TableName } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { ConflictError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
-import { SNAPSHOT_TABLES } from "../exports/formats/snapshot/layout.js";
+import { SNAPSHOT_FILES, SNAPSHOT_TABLES } from "../exports/formats/snapshot/layout.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import { SYSTEM_ACTOR } from "../services/write-context.js";
 import type { BlobStore } from "../storage/blob-store.js";
@@ -105,10 +105,8 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
             updated_at: now,
           })
           .execute();
-        const total = manifest.tables.reduce(
-          (n, t) => n + (t.file.endsWith("/enrichment.csv") ? 0 : t.rows),
-          0,
-        );
+        const rowFiles = new Set(SNAPSHOT_FILES.filter((f) => f.kind === "rows").map((f) => f.path));
+        const total = manifest.tables.reduce((n, t) => n + (rowFiles.has(t.file) ? t.rows : 0), 0);
         let before = 0;
         const onProgress = (table: TableName, n: number) =>
           opts.onProgress?.({ table, done: before + n, total });
