@@ -4,8 +4,8 @@
  * format and version, every CSV of the layout present, and no entry that the layout does not
  * explain. All of this happens before the import writes anything.
  */
-import crypto from "node:crypto";
 import { ArchiveError, type ArchiveLimits, ZipArchive } from "../archive/zip-reader.js";
+import { meterStream } from "../exports/artifact-meter.js";
 import { type CsvRecord, CsvSyntaxError, readCsvRecords } from "../exports/csv/csv-reader.js";
 import {
   DATAPACKAGE_FILE,
@@ -83,19 +83,11 @@ export class SnapshotArchive {
     const listed = this.manifest.files.find((f) => f.path === file.path);
     const table = this.manifest.tables.find((t) => t.file === file.path);
     if (!listed || !table) throw new ImportError(`${file.path} is not listed in ${MANIFEST_FILE}`);
-    const hash = crypto.createHash("sha256");
-    let bytes = 0;
     const stream = await this.zip.openEntry(file.path);
-    async function* hashed(): AsyncGenerator<Buffer> {
-      for await (const chunk of stream) {
-        hash.update(chunk as Buffer);
-        bytes += (chunk as Buffer).length;
-        yield chunk as Buffer;
-      }
-    }
+    const meter = meterStream(stream);
     let count = -1; // the header is not a row
     try {
-      for await (const record of readCsvRecords(hashed())) {
+      for await (const record of readCsvRecords(meter.stream)) {
         count++;
         yield record;
       }
@@ -105,8 +97,8 @@ export class SnapshotArchive {
       if (err instanceof ArchiveError) throw new ImportError(err.message);
       throw err;
     }
-    const sha256 = hash.digest("hex");
-    if (bytes !== listed.size || sha256 !== listed.sha256)
+    const { sizeBytes, sha256 } = meter.result();
+    if (sizeBytes !== listed.size || sha256 !== listed.sha256)
       throw new ImportError(`${file.path}: its bytes differ from ${MANIFEST_FILE} (size or SHA-256)`);
     if (Math.max(count, 0) !== table.rows)
       throw new ImportError(`${file.path}: ${count} rows, ${MANIFEST_FILE} says ${table.rows}`);
