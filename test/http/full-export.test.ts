@@ -5,20 +5,17 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
 import { DATA_TABLES } from "../../src/exports/formats/full/tables/index.js";
-import { ExportRunner, runPrefix } from "../../src/jobs/export-runner.js";
+import { type ExportRunner, runPrefix } from "../../src/jobs/export-runner.js";
 import { ExpireExportsTask } from "../../src/jobs/tasks/expire-exports.task.js";
-import { seedAccount } from "../../src/seed/seed-account.js";
-import { DownloadLinkService } from "../../src/services/download-link.service.js";
 import { DIALECTS } from "../support/dialects.js";
 import { readCsvFile, readExport, records } from "../support/read-export.js";
-import { type Client, createTestApp, type TestApp } from "../support/test-app.js";
+import type { Client, TestApp } from "../support/test-app.js";
+import { type ExportServer, startExportServer } from "./_helpers/export-server.js";
 
 const T0 = new Date("2026-11-24T10:00:00Z");
 const silent = pino({ level: "silent" });
@@ -27,10 +24,10 @@ const silent = pino({ level: "silent" });
 describe.each(DIALECTS)("full export through the API and its links (%s)", (dialect) => {
   const clock = new FixedClock(T0);
   const never = new AbortController().signal;
+  let server: ExportServer;
   let t: TestApp;
   let base: string;
   let runner: ExportRunner;
-  let tmpRoot: string;
   let dir: string;
   let accountId: string;
   let owner: Client;
@@ -51,48 +48,16 @@ describe.each(DIALECTS)("full export through the API and its links (%s)", (diale
   }
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { clock });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    tmpRoot = await fs.mkdtemp(path.join(os.tmpdir(), "hv-full-tmp-"));
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-full-dl-"));
-    runner = new ExportRunner({
-      database: t.database,
-      blobs: t.blobs,
-      clock,
-      logger: silent,
-      tmpRoot,
-      owner: "test-worker",
-      links: new DownloadLinkService({ db: t.database.db, secret: t.secret, clock, publicUrl: base }),
-    });
-    const seeded = await seedAccount({
-      db: t.database.db,
-      blobs: t.blobs,
-      accountName: `full-${dialect}`,
-      candidates: 30,
-    });
-    accountId = seeded.accountId;
-    const tokenOf = async (role: "owner" | "admin") => {
-      const user = await t.database.db
-        .selectFrom("users")
-        .select("id")
-        .where("account_id", "=", accountId)
-        .where("role", "=", role)
-        .where("status", "=", "active")
-        .orderBy("id")
-        .executeTakeFirstOrThrow();
-      const { token } = await t.tokens.create(accountId, { name: role, role, userId: user.id });
-      return { client: t.anonymous(`Bearer ${token}`), userId: user.id };
-    };
-    owner = (await tokenOf("owner")).client;
-    const a = await tokenOf("admin");
+    server = await startExportServer(dialect, clock, { name: "full", candidates: 30 });
+    ({ t, base, runner, dir, accountId } = server);
+    owner = (await server.clientAs("owner")).client;
+    const a = await server.clientAs("admin");
     admin = a.client;
     adminUserId = a.userId;
   }, 120_000);
 
   afterAll(async () => {
-    await t?.close();
-    for (const d of [tmpRoot, dir]) if (d) await fs.rm(d, { recursive: true, force: true });
+    await server?.close();
   });
 
   it("waits while an invoice is pending and starts by itself once it is paid", async () => {

@@ -5,30 +5,25 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
-import { ExportRunner } from "../../src/jobs/export-runner.js";
-import { seedAccount } from "../../src/seed/seed-account.js";
-import { DownloadLinkService } from "../../src/services/download-link.service.js";
+import type { ExportRunner } from "../../src/jobs/export-runner.js";
 import { DIALECTS } from "../support/dialects.js";
 import { machineRecords, readMachineExport } from "../support/read-export.js";
-import { type Client, createTestApp, type TestApp } from "../support/test-app.js";
+import type { Client, TestApp } from "../support/test-app.js";
+import { type ExportServer, startExportServer } from "./_helpers/export-server.js";
 
 const T0 = new Date("2026-11-24T10:00:00Z");
-const silent = pino({ level: "silent" });
 
 // real: SQLite / PostgreSQL, local blob store, the snapshot format and runner, HTTP on a loopback port.
 describe.each(DIALECTS)("snapshot export through the API and its link (%s)", (dialect) => {
   const clock = new FixedClock(T0);
   const never = new AbortController().signal;
+  let server: ExportServer;
   let t: TestApp;
   let base: string;
   let runner: ExportRunner;
-  let tmpRoot: string;
   let dir: string;
   let accountId: string;
   let admin: Client;
@@ -36,37 +31,9 @@ describe.each(DIALECTS)("snapshot export through the API and its link (%s)", (di
   let lost: string;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { clock });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    tmpRoot = await fs.mkdtemp(path.join(os.tmpdir(), "hv-snap-tmp-"));
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-snap-dl-"));
-    runner = new ExportRunner({
-      database: t.database,
-      blobs: t.blobs,
-      clock,
-      logger: silent,
-      tmpRoot,
-      owner: "test-worker",
-      links: new DownloadLinkService({ db: t.database.db, secret: t.secret, clock, publicUrl: base }),
-    });
-    const seeded = await seedAccount({
-      db: t.database.db,
-      blobs: t.blobs,
-      accountName: `snap-${dialect}`,
-      candidates: 20,
-    });
-    accountId = seeded.accountId;
-    const user = await t.database.db
-      .selectFrom("users")
-      .select("id")
-      .where("account_id", "=", accountId)
-      .where("role", "=", "admin")
-      .where("status", "=", "active")
-      .orderBy("id")
-      .executeTakeFirstOrThrow();
-    const { token } = await t.tokens.create(accountId, { name: "admin", role: "admin", userId: user.id });
-    admin = t.anonymous(`Bearer ${token}`);
+    server = await startExportServer(dialect, clock, { name: "snap", candidates: 20 });
+    ({ t, base, runner, dir, accountId } = server);
+    admin = (await server.clientAs("admin")).client;
     // A file lost from storage: the snapshot still succeeds and says so.
     const file = await t.database.db
       .selectFrom("attachments")
@@ -79,8 +46,7 @@ describe.each(DIALECTS)("snapshot export through the API and its link (%s)", (di
   }, 120_000);
 
   afterAll(async () => {
-    await t?.close();
-    for (const d of [tmpRoot, dir]) if (d) await fs.rm(d, { recursive: true, force: true });
+    await server?.close();
   });
 
   it("queues at once though an invoice is pending (only the full export is gated), and succeeds", async () => {
