@@ -12,7 +12,6 @@
  * returns from a file; the snapshot never held the hashes), and users come back without
  * passwords (same reason).
  */
-import crypto from "node:crypto";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { ArchiveLimits } from "../archive/zip-reader.js";
@@ -154,9 +153,4 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
   } finally {
     await archive.close();
   }
-}
-
-/** An unusable token hash: 32 random bytes nobody holds the preimage of. */
-export function unusableTokenHash(): string {
-  return crypto.createHash("sha256").update(crypto.randomBytes(32)).digest("hex");
 }

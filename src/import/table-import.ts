@@ -4,14 +4,15 @@
  * are inserted empty and set once the whole table is in, since a child can come before its
  * parent in id order and foreign keys are checked at once.
  */
+import crypto from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB, TableName } from "../db/schema/index.js";
 import { rowBelongs, type SnapshotFile, snapshotFilesOf } from "../exports/formats/snapshot/layout.js";
 import { insertRows } from "../repositories/bulk-insert.js";
+import { hashToken } from "../services/api-token.service.js";
 import { attachmentKey } from "../services/attachment.service.js";
 import type { AttachmentFiles, FileToCopy } from "./attachment-files.js";
 import { ImportError } from "./import-error.js";
-import { unusableTokenHash } from "./import-snapshot.js";
 import { RowDecoder } from "./row-decoder.js";
 import type { SnapshotArchive } from "./snapshot-archive.js";
 
@@ -91,7 +92,8 @@ async function importRows(
     }
     if (file.table === "attachments") prepareAttachment(ctx, file, row, line, copies);
     if (file.table === "api_tokens") {
-      row.token_hash = unusableTokenHash();
+      // The hash of a random token nobody was shown: the restored token can never authenticate.
+      row.token_hash = hashToken(crypto.randomBytes(32).toString("base64url"));
       row.revoked_at ??= ctx.now;
     }
     batch.push(row);
