@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, spawnCli } from "../support/cli.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
@@ -94,6 +95,27 @@ describe.each(DIALECTS)("hirevault CLI on %s", (dialect) => {
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   });
+
+  it.runIf(dialect === "sqlite")(
+    "stops cleanly on a SIGTERM that arrives while it is still starting",
+    async () => {
+      // Hold the SQLite write lock so the worker's start-up (the migration check) waits on it.
+      const lock = new Sqlite(path.join(dataDir, "hirevault.sqlite"));
+      lock.exec("BEGIN IMMEDIATE");
+      const worker = spawnCli(["worker"], { ...env, LOG_LEVEL: "info" });
+      try {
+        await worker.waitFor(/worker starting/);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(worker.output().stdout).not.toMatch(/worker started/);
+        worker.child.kill("SIGTERM");
+        await new Promise((r) => setTimeout(r, 300));
+      } finally {
+        lock.exec("COMMIT");
+        lock.close();
+      }
+      expect(await worker.exited).toBe(0);
+    },
+  );
 
   it("runs a worker that stops cleanly on SIGTERM", async () => {
     const worker = spawnCli(["worker"], { ...env, LOG_LEVEL: "info" });

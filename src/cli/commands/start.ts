@@ -16,6 +16,7 @@ export function registerStart(program: Command): void {
     .action(async (opts: { worker: boolean }) => {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
+      const shutdown = onShutdown(logger);
       const rt = await openRuntime(config, logger);
       const demo = await ensureDemoAccount(rt);
       const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
@@ -56,10 +57,10 @@ export function registerStart(program: Command): void {
         lines.push("  New API token: npx hirevault token create --account demo --role admin");
       }
       process.stdout.write(`${lines.join("\n")}\n\n`);
-      onShutdown(async () => {
+      shutdown.ready(async () => {
         await app.close(); // stops accepting, lets in-flight requests finish
         await worker?.stop();
         await rt.close();
-      }, logger);
+      });
     });
 }

@@ -12,13 +12,15 @@ export function registerWorker(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
+      const shutdown = onShutdown(logger);
+      logger.info("worker starting");
       const rt = await openRuntime(config, logger);
       const worker = createWorker(rt);
       worker.start();
       logger.info({ database: rt.database.location }, "worker started");
-      onShutdown(async () => {
+      shutdown.ready(async () => {
         await worker.stop();
         await rt.close();
-      }, logger);
+      });
     });
 }
