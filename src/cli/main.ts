@@ -9,6 +9,7 @@ import { registerMigrate } from "./commands/migrate.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerStart } from "./commands/start.js";
 import { registerToken } from "./commands/token.js";
+import { registerUser } from "./commands/user.js";
 import { registerVerify } from "./commands/verify.js";
 import { registerWorker } from "./commands/worker.js";
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerSeed(program);
   registerToken(program);
+  registerUser(program);
   registerExport(program);
   registerImport(program);
   registerInvoice(program);

@@ -15,7 +15,10 @@ import { BackupScheduleService } from "../services/backup-schedule.service.js";
 import { DownloadLinkService } from "../services/download-link.service.js";
 import { EntityService } from "../services/entity.service.js";
 import { ExportService } from "../services/export.service.js";
+import { WebSessionService } from "../services/web-session.service.js";
 import type { BlobStore } from "../storage/blob-store.js";
+import { registerWebPages } from "../web/plugin.js";
+import { sendNotFoundPage } from "../web/web-errors.js";
 import { loggerOptions, redactingChild } from "./logger.js";
 import { registerAuth } from "./middleware/auth.js";
 import { registerErrorHandling } from "./middleware/errors.js";
@@ -86,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerSecurityHeaders(app);
   registerAuth(app, tokens);
   await registerRateLimit(app, deps.config.rateLimitMax);
-  registerErrorHandling(app);
+  registerErrorHandling(app, { htmlNotFound: sendNotFoundPage });
   await app.register(multipart, {
     limits: {
       fileSize: deps.config.maxUploadBytes,
@@ -122,12 +125,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }
   const exports = new ExportService(deps.db, clock);
   registerExportRoutes(app, { exports, links, blobs: deps.blobs, clock });
+  const schedules = new BackupScheduleService(deps.db, clock);
   registerBackupRoutes(app, {
-    schedules: new BackupScheduleService(deps.db, clock),
+    schedules,
     exports,
     links,
     clock,
     readSnapshot: deps.readSnapshot ?? ((fn) => deps.db.transaction().execute(fn)),
+  });
+  await registerWebPages(app, {
+    db: deps.db,
+    clock,
+    sessions: new WebSessionService(deps.db, clock),
+    exports,
+    schedules,
+    tokens,
+    links,
   });
   return app;
 }

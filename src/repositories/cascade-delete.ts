@@ -10,6 +10,11 @@ type AnyDb = Kysely<any>;
 
 /** Tables the walker never deletes from or tombstones: history and housekeeping. */
 const NOT_CASCADED = new Set<string>(["audit_log", "deletions", "pending_blob_deletions"]);
+/**
+ * Tables deleted along with their parent but without a tombstone: nobody syncs or restores them
+ * (`/api/v1/deletions` and the import's erasure ledger are about recruiting data).
+ */
+const NO_TOMBSTONE = new Set<string>(["web_sessions"]);
 
 interface Link {
   child: TableName;
@@ -146,6 +151,10 @@ export async function cascadeDelete(
     if (!set) continue;
     const entity = tableSpec(t).entity ?? t;
     for (const part of chunks([...set], 500)) {
+      if (NO_TOMBSTONE.has(t)) {
+        await db.deleteFrom(t).where("account_id", "=", accountId).where("id", "in", part).execute();
+        continue;
+      }
       await db
         .insertInto("deletions")
         .values(

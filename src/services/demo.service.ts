@@ -2,12 +2,16 @@ import { ConflictError } from "../domain/errors.js";
 import type { Runtime } from "../runtime.js";
 import { seedDemoAccount } from "../seed/demo.js";
 import { ApiTokenService } from "./api-token.service.js";
+import { generatePassword } from "./password-hash.js";
+import { setUserPassword } from "./user-password.service.js";
 import { SYSTEM_ACTOR } from "./write-context.js";
 
 export interface DemoResult {
   accountName: string;
   /** Shown once, on the run that created it; only its hash is stored. */
   token: string | null;
+  /** The demo admin's sign-in for the web pages, shown once like the token. */
+  signIn: { email: string; password: string } | null;
 }
 
 /**
@@ -26,10 +30,25 @@ export async function ensureDemoAccount(rt: Runtime): Promise<DemoResult | null>
       { name: "demo (printed at first start)", role: "admin", userId: adminUserId },
       { accountId, actor: SYSTEM_ACTOR },
     );
-    return { accountName: "demo", token };
+    const password = generatePassword();
+    const { email } = await setUserPassword(
+      rt.database.db,
+      { accountId, actor: SYSTEM_ACTOR },
+      { email: await emailOf(rt, adminUserId), password },
+    );
+    return { accountName: "demo", token, signIn: { email, password } };
   } catch (err) {
     // Another process seeded it in the meantime (two `start`s on one empty PostgreSQL).
     if (err instanceof ConflictError) return null;
     throw err;
   }
+}
+
+async function emailOf(rt: Runtime, userId: string): Promise<string> {
+  const row = await rt.database.db
+    .selectFrom("users")
+    .select("email")
+    .where("id", "=", userId)
+    .executeTakeFirstOrThrow();
+  return row.email;
 }

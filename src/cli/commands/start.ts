@@ -47,14 +47,27 @@ export function registerStart(program: Command): void {
         `  Database:  ${rt.database.location}`,
         `  Files:     ${config.s3 ? `s3://${config.s3.bucket}` : `${config.dataDir}/blobs`}`,
       ];
+      if (demo?.signIn) {
+        lines.push(
+          `  Demo account "${demo.accountName}" seeded. Sign in at ${url}/login (shown this once, keep it):`,
+          `    Account:   ${demo.accountName}`,
+          `    Email:     ${demo.signIn.email}`,
+          `    Password:  ${demo.signIn.password}`,
+          `  Then Settings › Data Backup › Enable Monthly Backups; the first backup starts at once.`,
+        );
+      }
       if (demo?.token) {
         lines.push(
-          `  Demo account "${demo.accountName}" seeded. Admin API token (shown this once, keep it):`,
+          `  Admin API token (shown this once, keep it):`,
           `    ${demo.token}`,
           `  Try: curl -H "Authorization: Bearer ${demo.token}" ${url}/api/v1/persons?limit=5`,
         );
       } else {
-        lines.push("  New API token: npx hirevault token create --account demo --role admin");
+        lines.push(
+          `  Web pages: ${url}/login  (a new password: npx hirevault user password --account demo --email EMAIL;`,
+          "    emails: npx hirevault user list --account demo)",
+          "  New API token: npx hirevault token create --account demo --role admin",
+        );
       }
       process.stdout.write(`${lines.join("\n")}\n\n`);
       shutdown.ready(async () => {

@@ -6,6 +6,7 @@ import { metaTables } from "./meta.js";
 import { outboxTables } from "./outbox.js";
 import { peopleTables } from "./people.js";
 import type { TableSpec } from "./table-spec.js";
+import { webTables } from "./web.js";
 import { workTables } from "./work.js";
 
 export { CONTACT_STATUSES } from "./clients.js";
@@ -28,6 +29,7 @@ export const TABLES = {
   ...metaTables,
   ...exportTables,
   ...outboxTables,
+  ...webTables,
 } as const;
 
 export type TableName = keyof typeof TABLES;

@@ -26,7 +26,13 @@ const SUCCESS_ONLY_HEADERS = [
  * Headers set earlier (rate limit, request id, security) are kept: RFC 6585 clients read the
  * rate-limit headers on errors too. A 5xx never shows the error's message or stack.
  */
-export function registerErrorHandling(app: App): void {
+export function registerErrorHandling(
+  app: App,
+  opts: {
+    /** Answers an unknown page a browser asked for (outside `/api/`) with HTML instead. */
+    htmlNotFound?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+  } = {},
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { body, headers } = toProblem(err);
     if (body.status >= 500) request.log.error({ err }, "request failed");
@@ -36,6 +42,8 @@ export function registerErrorHandling(app: App): void {
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
+    const browser = (request.headers.accept ?? "").includes("text/html") && !path.startsWith("/api/");
+    if (browser && opts.htmlNotFound) return opts.htmlNotFound(request, reply);
     sendProblem(request, reply, problem("not-found", `No route ${request.method} ${path}.`));
   });
 }
