@@ -2,7 +2,6 @@ import { finished, PassThrough, pipeline } from "node:stream";
 import { Type } from "@sinclair/typebox";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";
-import { nextOccurrence } from "../../domain/backup-period.js";
 import type { Clock } from "../../domain/clock.js";
 import { streamCandidatesReport } from "../../exports/formats/candidates-report/index.js";
 import { recordAudit } from "../../repositories/audit-log.repository.js";
@@ -11,7 +10,7 @@ import type { DownloadLinkService } from "../../services/download-link.service.j
 import type { ExportService } from "../../services/export.service.js";
 import { contentDisposition } from "../attachments/content-disposition.js";
 import { authOf, writeContextOf } from "../middleware/auth.js";
-import { presentExportRun } from "../presenters/export-run.presenter.js";
+import { presentBackupSchedule } from "../presenters/backup-schedule.presenter.js";
 import { ERROR_RESPONSES } from "../schemas/common.schema.js";
 import { BackupScheduleSchema } from "../schemas/export.schema.js";
 import type { App } from "../types.js";
@@ -25,34 +24,19 @@ export interface BackupRouteDeps {
   readSnapshot: <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
 }
 
-/** Backups listed in Settings: the newest 24 that are still downloadable or on their way. */
-const LISTED_BACKUPS = 24;
-
 /**
  * Settings › Data Backup through the API (SPEC §2.1) and the Candidates Excel Report on its own
  * (§2.4). Owners and admins only.
  */
 export function registerBackupRoutes(app: App, deps: BackupRouteDeps): void {
   const view = async (request: Parameters<typeof writeContextOf>[0]) => {
-    const ctx = writeContextOf(request);
-    const { schedule, timeZone } = await deps.schedules.get(ctx);
-    const runs = await deps.exports.list(ctx, { format: "backup", limit: LISTED_BACKUPS });
     const minting = { links: deps.links, clock: deps.clock, userId: authOf(request).userId };
-    const backups = runs
-      .filter((r) => r.run.state !== "expired" && r.run.state !== "failed" && r.run.revoked_at === null)
-      .map((r) => presentExportRun(r.run, r.artifacts, minting));
-    return {
-      enabled: schedule.enabled,
-      day_of_month: schedule.day_of_month,
-      time_zone: timeZone,
-      retention_months: schedule.retention_months,
-      enabled_at: schedule.enabled_at,
-      next_backup_at: schedule.enabled
-        ? nextOccurrence(deps.clock.now(), schedule.day_of_month, timeZone).toISOString()
-        : null,
-      latest_backup: backups.find((b) => b.state === "succeeded") ?? null,
-      backups,
-    };
+    const { newest_run: _newest, ...view } = await presentBackupSchedule(
+      deps,
+      writeContextOf(request),
+      minting,
+    );
+    return view;
   };
 
   app.get(
