@@ -140,7 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     exports,
     schedules,
     tokens,
-    links,
+    // Pages link to `/downloads/…` relative to themselves: right behind any proxy or port.
+    links: deps.secret ? new DownloadLinkService({ db: deps.db, secret: deps.secret, clock }) : undefined,
   });
   return app;
 }

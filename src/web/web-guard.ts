@@ -71,11 +71,17 @@ export async function webGuard(request: FastifyRequest, reply: FastifyReply): Pr
   }
 }
 
+/**
+ * Fetch Metadata first: every current browser sends `Sec-Fetch-Site`, and it cannot be set by a
+ * page. Without it (an old browser), an `Origin` must be ours. Pages send no Referer
+ * (`Referrer-Policy: no-referrer`), which makes browsers send `Origin: null` on form posts, so a
+ * `null` origin proves nothing either way; the CSRF token still has to match.
+ */
 function sameOrigin(request: FastifyRequest): boolean {
   const site = request.headers["sec-fetch-site"];
-  if (typeof site === "string" && site !== "same-origin" && site !== "none") return false;
+  if (typeof site === "string") return site === "same-origin" || site === "none";
   const origin = request.headers.origin;
-  if (typeof origin !== "string" || origin === "") return true;
+  if (typeof origin !== "string" || origin === "" || origin === "null") return true;
   return origin === `${request.protocol}://${request.host}`;
 }
 

@@ -24,6 +24,7 @@ nav.tabs a[aria-current=page]{color:#0b57d0;border-bottom-color:#0b57d0;font-wei
 main{max-width:64rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+section.card>h2:first-child{margin-top:0}
 section.card{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1rem;margin:0 0 1rem}
 p.lead{color:#4b5563;margin-top:0}
 .muted{color:#6b7280}

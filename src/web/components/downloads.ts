@@ -9,9 +9,9 @@ type Artifact = PresentedRun["artifacts"][number];
  * link is the signed `/downloads/…` URL (SPEC §5), minted for the signed-in user, so every
  * download is audited; `rel=noreferrer` keeps it out of any Referer.
  */
-export function downloadLink(a: Artifact, label?: string): SafeHtml {
+export function downloadLink(a: Artifact, label?: string, opts: { button?: boolean } = {}): SafeHtml {
   if (!a.download_url) return html`<span class="muted">${a.file_name} (no link)</span>`;
-  return html`<a class="download" href="${a.download_url}" rel="noreferrer" download="${a.file_name}">${label ?? a.file_name}</a> <span class="muted">(${formatBytes(a.size_bytes)})</span>`;
+  return html`<a class="download${opts.button ? " button" : ""}" href="${a.download_url}" rel="noreferrer" download="${a.file_name}">${label ?? a.file_name}</a> <span class="muted">(${formatBytes(a.size_bytes)})</span>`;
 }
 
 /** Name, size and SHA-256 of every file of a run, folded away (for those who verify). */

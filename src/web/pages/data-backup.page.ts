@@ -74,7 +74,7 @@ function latestBackup(run: PresentedRun, tz: string): SafeHtml {
 <dt>Size</dt><dd>${zip ? formatBytes(zip.size_bytes) : "—"}</dd>
 <dt>Downloadable until</dt><dd>${timeTag(run.expires_at, tz)}</dd>
 </dl>
-<div class="actions">${zip ? downloadLink(zip, "Download backup") : ""}</div>
+<div class="actions">${zip ? downloadLink(zip, "Download backup", { button: true }) : ""}</div>
 ${run.warnings.count ? notice("warn", `${run.warnings.count} file(s) could not be read and are listed in the backup's notes.`) : ""}
 ${fileDetails(run)}`;
 }
