@@ -126,15 +126,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const exports = new ExportService(deps.db, clock);
   registerExportRoutes(app, { exports, links, blobs: deps.blobs, clock });
   const schedules = new BackupScheduleService(deps.db, clock);
+  const readSnapshot = deps.readSnapshot ?? ((fn) => deps.db.transaction().execute(fn));
   registerBackupRoutes(app, {
     schedules,
     exports,
     links,
     clock,
-    readSnapshot: deps.readSnapshot ?? ((fn) => deps.db.transaction().execute(fn)),
+    readSnapshot,
   });
   await registerWebPages(app, {
     db: deps.db,
+    readSnapshot,
     clock,
     sessions: new WebSessionService(deps.db, clock),
     exports,

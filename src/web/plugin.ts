@@ -28,6 +28,8 @@ export interface WebDeps {
   exports: ExportService;
   schedules: BackupScheduleService;
   tokens: ApiTokenService;
+  /** Runs a read on one consistent snapshot (the Candidates Excel Report). */
+  readSnapshot: <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
   /** Mints the signed download links shown on the pages; without it no link is shown. */
   links: DownloadLinkService | undefined;
 }

@@ -88,7 +88,18 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
         .digest("hex");
       expect(sha).toBe(schedule.latest_backup.artifacts[0]!.sha256);
 
-      // The download went through the signed link, so it is in the audit log, by the signed-in user.
+      // The Candidates Excel Report on its own: the same sheet, row for row (SPEC §2.1, §2.4).
+    const [report] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download Candidates.xlsx" }).click(),
+    ]);
+    const reportFile = path.join(downloads, report.suggestedFilename());
+    await report.saveAs(reportFile);
+    const reportSheet = readSheet(extract(reportFile));
+    expect(reportSheet.header).toEqual(sheet.header);
+    expect(reportSheet.rows.length).toBe(sheet.rows.length);
+
+    // The download went through the signed link, so it is in the audit log, by the signed-in user.
       const audited = async (action: string) => {
         const res = await fetch(`${product.url}/api/v1/audit-log?action=${action}`, {
           headers: { authorization: `Bearer ${product.apiToken}` },
@@ -134,10 +145,10 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
     await page.waitForURL(/\/settings\/data-backup$/);
     for (const href of NAV.map((n) => n.href)) {
       await page.goto(`${product.url}${href}`);
-      const [scroll, screen] = await page.evaluate(() => [
-        document.documentElement.scrollWidth,
-        window.innerWidth,
-      ]);
+      // Page scripts are strings here: the test project is typed for Node, without the DOM library.
+      const [scroll, screen] = await page.evaluate<number[]>(
+        "[document.documentElement.scrollWidth, window.innerWidth]",
+      );
       expect(scroll, `${href} is ${scroll} px wide on a ${screen} px screen`).toBeLessThanOrEqual(screen!);
       await screenshot(page, `${dialect}-phone${href.replaceAll("/", "-")}`);
     }
@@ -165,12 +176,12 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
 
 /** `TAG:text` (or `INPUT:type`) of the focused element. */
 function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+  return page.evaluate<string>(`(() => {
+    const el = document.activeElement;
     if (!el) return "";
-    if (el instanceof HTMLInputElement) return `INPUT:${el.type}`;
-    return `${el.tagName}:${el.tagName === "MAIN" ? "" : (el.innerText ?? "").trim()}`;
-  });
+    if (el.tagName === "INPUT") return "INPUT:" + el.type;
+    return el.tagName + ":" + (el.tagName === "MAIN" ? "" : (el.innerText || "").trim());
+  })()`);
 }
 
 /** Presses Tab until `target` has the focus (at most 40 times: the control must be reachable). */

@@ -1,19 +1,16 @@
-import { finished, PassThrough, pipeline } from "node:stream";
 import { Type } from "@sinclair/typebox";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";
 import type { Clock } from "../../domain/clock.js";
-import { streamCandidatesReport } from "../../exports/formats/candidates-report/index.js";
-import { recordAudit } from "../../repositories/audit-log.repository.js";
 import type { BackupScheduleService } from "../../services/backup-schedule.service.js";
 import type { DownloadLinkService } from "../../services/download-link.service.js";
 import type { ExportService } from "../../services/export.service.js";
-import { contentDisposition } from "../attachments/content-disposition.js";
 import { authOf, writeContextOf } from "../middleware/auth.js";
 import { presentBackupSchedule } from "../presenters/backup-schedule.presenter.js";
 import { ERROR_RESPONSES } from "../schemas/common.schema.js";
 import { BackupScheduleSchema } from "../schemas/export.schema.js";
 import type { App } from "../types.js";
+import { sendCandidatesReport } from "./candidates-report.js";
 
 export interface BackupRouteDeps {
   schedules: BackupScheduleService;
@@ -87,42 +84,13 @@ export function registerBackupRoutes(app: App, deps: BackupRouteDeps): void {
         summary: "The Candidates Excel Report (the sheet of the monthly backup), streamed",
       },
     },
-    async (request, reply) => {
-      const ctx = writeContextOf(request);
-      const now = deps.clock.now();
-      await recordAudit(
-        deps.exports.db,
-        ctx,
-        { action: "report.downloaded", entityType: "report", changes: { report: "candidates" } },
-        now.toISOString(),
-      );
-      // The snapshot stays open while the client reads; a client that goes away ends it.
-      const body = new PassThrough();
-      const abort = new AbortController();
-      reply.raw.once("close", () => abort.abort());
-      deps
-        .readSnapshot(
-          (db) =>
-            new Promise<void>((resolve, reject) => {
-              const report = streamCandidatesReport(db, ctx.accountId, {
-                snapshotAt: now,
-                signal: abort.signal,
-              });
-              // Resolve only once the report has closed: its last query must end before the
-              // snapshot's transaction does (pipeline can call back a tick earlier).
-              pipeline(report, body, (err) => finished(report, () => (err ? reject(err) : resolve())));
-            }),
-        )
-        .catch((err) => {
-          if (!abort.signal.aborted) request.log.error({ err }, "candidates report failed mid-stream");
-          body.destroy(err);
-        });
-      const day = now.toISOString().slice(0, 10);
-      return reply
-        .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .header("content-disposition", contentDisposition(`Candidates-${day}.xlsx`))
-        .header("cache-control", "private, no-store")
-        .send(body);
-    },
+    async (request, reply) =>
+      sendCandidatesReport(request, reply, {
+        db: deps.exports.db,
+        ctx: writeContextOf(request),
+        clock: deps.clock,
+        readSnapshot: deps.readSnapshot,
+        via: "api",
+      }),
   );
 }

@@ -53,6 +53,11 @@ ${running ? runningCard(running) : ""}
 <h2 id="latest-h">Latest backup</h2>
 ${latest ? latestBackup(latest, tz) : html`<p class="muted">No backup yet.</p>`}
 </section>
+<section class="card" aria-labelledby="report-h">
+<h2 id="report-h">Candidates Excel Report</h2>
+<p>The sheet of the backup on its own, made now: one row per application, with every custom field.</p>
+<div class="actions"><a class="button secondary" href="/settings/data-backup/candidates.xlsx" download>Download Candidates.xlsx</a></div>
+</section>
 <section class="card" aria-labelledby="older-h">
 <h2 id="older-h">Older backups</h2>
 ${older.length ? olderTable(older, tz) : html`<p class="muted">None. Backups stay downloadable for ${v.retention_months} ${v.retention_months === 1 ? "month" : "months"}.</p>`}

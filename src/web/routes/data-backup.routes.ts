@@ -1,5 +1,6 @@
 import { ValidationError } from "../../domain/errors.js";
 import { presentBackupSchedule } from "../../http/presenters/backup-schedule.presenter.js";
+import { sendCandidatesReport } from "../../http/routes/candidates-report.js";
 import type { App } from "../../http/types.js";
 import { inProgress } from "../components/export-run.js";
 import { page } from "../layout.js";
@@ -36,6 +37,16 @@ export function registerDataBackupPages(app: App, deps: WebDeps): void {
     const done = (request.query as Record<string, string | undefined>).done;
     return sendPage(reply, await render(request, done ? { done } : {}));
   });
+
+  app.get(`${PATH}/candidates.xlsx`, { config: { web: "admin" } }, async (request, reply) =>
+    sendCandidatesReport(request, reply, {
+      db: deps.db,
+      ctx: webContextOf(request),
+      clock: deps.clock,
+      readSnapshot: deps.readSnapshot,
+      via: "web",
+    }),
+  );
 
   app.post(PATH, { config: { web: "admin" } }, async (request, reply) => {
     const form = (request.body ?? {}) as FormBody;
