@@ -6,8 +6,10 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import type { Runtime } from "../runtime.js";
 import { BlobErasureService } from "../services/blob-erasure.service.js";
 import { DownloadLinkService } from "../services/download-link.service.js";
+import { WebSessionService } from "../services/web-session.service.js";
 import { ExportRunner } from "./export-runner.js";
 import { CleanExportTempTask } from "./tasks/clean-export-temp.task.js";
+import { DeleteExpiredSessionsTask } from "./tasks/delete-expired-sessions.task.js";
 import { EraseDeletedFilesTask } from "./tasks/erase-deleted-files.task.js";
 import { ExpireExportsTask } from "./tasks/expire-exports.task.js";
 import { ReleasePaidExportsTask } from "./tasks/release-paid-exports.task.js";
@@ -57,6 +59,7 @@ export function createWorker(rt: Runtime, clock: Clock = systemClock): Worker {
       new ExpireExportsTask(db, rt.blobs, clock, rt.logger),
       new CleanExportTempTask(db, exportTmpRoot(rt), rt.logger),
       new EraseDeletedFilesTask(erasure, rt.logger),
+      new DeleteExpiredSessionsTask(new WebSessionService(db, clock), rt.logger),
       createSendEmailsTask(rt, clock, workerId()),
     ],
     rt.logger,

@@ -8,7 +8,7 @@ import { NAV } from "../../src/web/layout.js";
 import { extract, readSheet } from "../exports/formats/helpers.js";
 import { browserAvailable, launchChromium } from "../support/browser.js";
 import { DIALECTS } from "../support/dialects.js";
-import { readExport } from "../support/read-export.js";
+import { readCsvFile, readExport, records } from "../support/read-export.js";
 import { type Product, screenshot, signInWithKeyboard, startProduct } from "./_helpers/product.js";
 
 const available = browserAvailable();
@@ -89,17 +89,17 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
       expect(sha).toBe(schedule.latest_backup.artifacts[0]!.sha256);
 
       // The Candidates Excel Report on its own: the same sheet, row for row (SPEC §2.1, §2.4).
-    const [report] = await Promise.all([
-      page.waitForEvent("download"),
-      page.getByRole("link", { name: "Download Candidates.xlsx" }).click(),
-    ]);
-    const reportFile = path.join(downloads, report.suggestedFilename());
-    await report.saveAs(reportFile);
-    const reportSheet = readSheet(extract(reportFile));
-    expect(reportSheet.header).toEqual(sheet.header);
-    expect(reportSheet.rows.length).toBe(sheet.rows.length);
+      const [report] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: "Download Candidates.xlsx" }).click(),
+      ]);
+      const reportFile = path.join(downloads, report.suggestedFilename());
+      await report.saveAs(reportFile);
+      const reportSheet = readSheet(extract(reportFile));
+      expect(reportSheet.header).toEqual(sheet.header);
+      expect(reportSheet.rows.length).toBe(sheet.rows.length);
 
-    // The download went through the signed link, so it is in the audit log, by the signed-in user.
+      // The download went through the signed link, so it is in the audit log, by the signed-in user.
       const audited = async (action: string) => {
         const res = await fetch(`${product.url}/api/v1/audit-log?action=${action}`, {
           headers: { authorization: `Bearer ${product.apiToken}` },
@@ -110,6 +110,60 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
       const downloaded = await audited("export.downloaded");
       expect(downloaded).toHaveLength(1);
       expect(downloaded[0]!.actor_id).toBe(signedIn!.actor_id);
+      await context.close();
+    },
+  );
+
+  it.runIf(available)(
+    "requests a full export while an invoice is pending, sees it wait, and it finishes once paid",
+    async () => {
+      const invoices = await product.cli(["invoice", "list", "--account", product.account]);
+      const pending = invoices.stdout.split("\n").find((l) => / pending /.test(l));
+      const number = pending!.trim().split(/\s+/)[0]!;
+      const context = await browser.newContext({
+        acceptDownloads: true,
+        viewport: { width: 1280, height: 900 },
+      });
+      const page = await context.newPage();
+      await signInWithKeyboard(page, product);
+      await page.waitForURL(/\/settings\/data-backup$/);
+      await page.getByRole("link", { name: "Data Export" }).click();
+      await page.getByRole("button", { name: "Request full export" }).click();
+      await page.getByText("Waiting for payment.").waitFor();
+      expect(await page.locator("main").innerText()).toContain(number);
+      await screenshot(page, `${dialect}-06-full-export-waiting-for-payment`);
+
+      // Billing marks the invoice paid; the open page notices by itself and follows the run.
+      const paid = await product.cli(["invoice", "pay", number, "--account", product.account]);
+      expect(paid.code, paid.stderr).toBe(0);
+      const master = page.getByRole("link", { name: "Download the master CSV" });
+      await master.waitFor({ timeout: 120_000 });
+      await screenshot(page, `${dialect}-07-full-export-ready`);
+      const expiry = await page.locator("main").innerText();
+      expect(expiry).toMatch(/\d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)/);
+
+      const [download] = await Promise.all([page.waitForEvent("download"), master.click()]);
+      const file = path.join(downloads, download.suggestedFilename());
+      await download.saveAs(file);
+      const csv = await readCsvFile(file);
+      expect(csv.bom).toBe(true);
+      const rows = records(csv);
+      expect(rows.map((r) => r.Part)).toEqual(["Data Files (CSV)", "Attachments", "Internal CVs"]);
+      // Each part's link works from the CSV as it would from an email, and its bytes match.
+      for (const r of rows) {
+        expect(r.Link!.startsWith(`${product.url}/downloads/`)).toBe(true);
+        const res = await fetch(r.Link!);
+        expect(res.status, r.Part).toBe(200);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        expect(crypto.createHash("sha256").update(bytes).digest("hex"), r.Part).toBe(r["SHA-256"]);
+      }
+
+      // Revoke: the page says so and the links answer Access denied.
+      page.once("dialog", (d) => void d.accept());
+      await page.getByRole("button", { name: "Revoke links" }).click();
+      await page.getByText("Revoked", { exact: true }).first().waitFor();
+      await screenshot(page, `${dialect}-08-full-export-revoked`);
+      expect((await fetch(rows[0]!.Link!)).status).toBe(410);
       await context.close();
     },
   );

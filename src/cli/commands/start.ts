@@ -1,3 +1,4 @@
+import net from "node:net";
 import type { Command } from "commander";
 import { linkBaseUrl, loadConfig } from "../../config/env.js";
 import { buildApp } from "../../http/app.js";
@@ -15,6 +16,9 @@ export function registerStart(program: Command): void {
     .option("--no-worker", "serve HTTP only (run `hirevault worker` processes separately)")
     .action(async (opts: { worker: boolean }) => {
       const config = loadConfig();
+      // PORT=0 (any free port): pick it now, so the links in pages, API answers and emails carry
+      // the real port rather than :0.
+      if (config.port === 0 && !config.publicUrl) config.port = await freePort(config.host);
       const logger = createLogger({ level: config.logLevel });
       const shutdown = onShutdown(logger);
       const rt = await openRuntime(config, logger);
@@ -76,4 +80,17 @@ export function registerStart(program: Command): void {
         await rt.close();
       });
     });
+}
+
+/** A port free on `host` right now (the OS picks it). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

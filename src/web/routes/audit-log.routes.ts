@@ -1,5 +1,131 @@
+import type { FastifyRequest } from "fastify";
+import { sql } from "kysely";
+import { isUuid } from "../../domain/ids.js";
 import type { App } from "../../http/types.js";
+import { page } from "../layout.js";
+import { AUDIT_FILTERS, type AuditFilterKey, type AuditRow, auditLogPage } from "../pages/audit-log.page.js";
 import type { WebDeps } from "../plugin.js";
+import { sendPage } from "../respond.js";
+import { sessionOf } from "../web-context.js";
+import { sendErrorPage } from "../web-errors.js";
 
-/** TODO(issue 6): the audit-log pages. */
-export function registerAuditLogPages(_app: App, _deps: WebDeps): void {}
+const PATH = "/settings/audit-log";
+const PAGE_SIZE = 50;
+
+/**
+ * Settings › Audit log: an audit view of exports, downloads, backups, tokens and sign-ins (SPEC
+ * §5), newest first, 50 at a time. Always the session's account only (tenant isolation); the
+ * "Older" cursor is the id of the last row shown (UUIDv7: id order is time order).
+ */
+export function registerAuditLogPages(app: App, deps: WebDeps): void {
+  app.get(PATH, { config: { web: "admin" } }, async (request, reply) => {
+    const s = sessionOf(request);
+    const query = readQuery(request);
+    if ("error" in query) return sendErrorPage(request, reply, 400, "Bad request", query.error);
+    const rows = await listEntries(deps, s.accountId, query.filter, query.before);
+    const hasOlder = rows.length > PAGE_SIZE;
+    const shown = rows.slice(0, PAGE_SIZE);
+    const body = auditLogPage({
+      timeZone: s.timeZone,
+      filter: query.filter,
+      rows: shown,
+      olderCursor: hasOlder ? shown[shown.length - 1]!.id : null,
+      paged: query.before !== null,
+    });
+    return sendPage(reply, page({ title: "Audit log", session: s, active: "audit", body }));
+  });
+}
+
+type Query = { filter: AuditFilterKey; before: string | null } | { error: string };
+
+/** `?filter=` (a known key) and `?before=` (a UUID); anything else is a 400 page, not a 500. */
+function readQuery(request: FastifyRequest): Query {
+  const q = request.query as Record<string, unknown>;
+  const filter = q.filter ?? "all";
+  const known = AUDIT_FILTERS.find((f) => f.key === filter);
+  if (!known)
+    return { error: "The filter of this address is not one the audit log knows. Choose one from the list." };
+  const before = q.before ?? "";
+  if (typeof before !== "string" || (before !== "" && !isUuid(before))) {
+    return {
+      error:
+        "The page address is not valid (its position in the log is malformed). Start again from the newest entries.",
+    };
+  }
+  return { filter: known.key, before: before === "" ? null : before };
+}
+
+/** One page (plus one row, to know whether there are older ones) of the account's entries. */
+async function listEntries(
+  deps: WebDeps,
+  accountId: string,
+  filter: AuditFilterKey,
+  before: string | null,
+): Promise<AuditRow[]> {
+  const prefixes = AUDIT_FILTERS.find((f) => f.key === filter)!.prefixes;
+  let q = deps.db
+    .selectFrom("audit_log as l")
+    .leftJoin("users as u", (j) =>
+      j
+        .onRef("u.id", "=", "l.actor_id")
+        .onRef("u.account_id", "=", "l.account_id")
+        .on("l.actor_type", "=", "user"),
+    )
+    .leftJoin("api_tokens as k", (j) =>
+      j
+        .onRef("k.id", "=", "l.actor_id")
+        .onRef("k.account_id", "=", "l.account_id")
+        .on("l.actor_type", "=", "api_token"),
+    )
+    .leftJoin("api_tokens as e", (j) =>
+      j
+        .onRef("e.id", "=", "l.entity_id")
+        .onRef("e.account_id", "=", "l.account_id")
+        .on("l.entity_type", "=", "api_token"),
+    )
+    .leftJoin("users as su", (j) =>
+      j
+        .onRef("su.id", "=", "l.entity_id")
+        .onRef("su.account_id", "=", "l.account_id")
+        .on("l.entity_type", "=", "user"),
+    )
+    .select([
+      "l.id",
+      "l.at",
+      "l.action",
+      "l.actor_type",
+      "l.changes",
+      "l.ip",
+      "u.name as user_name",
+      "k.name as token_name",
+      "e.name as subject_token_name",
+      "su.name as subject_user_name",
+      "l.actor_id",
+      "l.entity_id",
+    ])
+    .where("l.account_id", "=", accountId)
+    // An exact prefix test (LIKE would read the `_` of `api_token.` as a wildcard).
+    .where((eb) =>
+      eb.or(
+        prefixes.map((p) => eb(sql<string>`substr(${sql.ref("l.action")}, 1, ${sql.lit(p.length)})`, "=", p)),
+      ),
+    );
+  if (before !== null) q = q.where("l.id", "<", before);
+  const rows = await q
+    .orderBy("l.id", "desc")
+    .limit(PAGE_SIZE + 1)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    action: r.action,
+    actorType: r.actor_type,
+    userName: r.user_name ?? null,
+    tokenName: r.token_name ?? null,
+    subjectTokenName: r.subject_token_name ?? null,
+    // Whose password or sign-in, when someone else (the system, an admin) acted on that user.
+    subjectUserName: r.entity_id !== r.actor_id ? (r.subject_user_name ?? null) : null,
+    changes: r.changes,
+    ip: r.ip,
+  }));
+}
