@@ -19,8 +19,11 @@ export interface PageOptions {
   session?: WebSession | null;
   active?: NavKey;
   body: SafeHtml;
-  /** Reload the page every few seconds when JavaScript is off (a running export). */
-  refreshWithoutJs?: boolean;
+  /**
+   * When JavaScript is off and an export is running, reload this path every few seconds (the
+   * page's own path, so a one-time `?done=` notice is not shown again).
+   */
+  refreshWithoutJs?: string | false;
 }
 
 /**
@@ -40,7 +43,7 @@ export function page(opts: PageOptions): string {
 <title>${opts.title} · Hirevault</title>
 <link rel="stylesheet" href="${ASSETS.css.path}">
 <script src="${ASSETS.js.path}" defer></script>
-${opts.refreshWithoutJs ? html`<noscript><meta http-equiv="refresh" content="5"></noscript>` : ""}
+${opts.refreshWithoutJs ? html`<noscript><meta http-equiv="refresh" content="5; url=${opts.refreshWithoutJs}"></noscript>` : ""}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

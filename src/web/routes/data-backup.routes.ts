@@ -28,7 +28,7 @@ export function registerDataBackupPages(app: App, deps: WebDeps): void {
       title: "Data Backup",
       session: s,
       active: "backup",
-      refreshWithoutJs: view.backups.some(inProgress),
+      refreshWithoutJs: view.backups.some(inProgress) && PATH,
       body: dataBackupPage(view, { csrf: s.csrfToken, ...extra }),
     });
   };

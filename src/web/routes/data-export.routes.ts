@@ -27,7 +27,7 @@ export function registerDataExportPages(app: App, deps: WebDeps): void {
       title: "Data Export",
       session: s,
       active: "export",
-      refreshWithoutJs: runs.some(inProgress),
+      refreshWithoutJs: runs.some(inProgress) && DATA_EXPORT_PATH,
       body: dataExportPage(
         { timeZone: s.timeZone, runs, now: deps.clock.now() },
         { csrf: s.csrfToken, ...extra },

@@ -25,7 +25,7 @@ export function registerSnapshotPages(app: App, deps: WebDeps): void {
       title: "Snapshots",
       session: s,
       active: "snapshots",
-      refreshWithoutJs: runs.some(inProgress),
+      refreshWithoutJs: runs.some(inProgress) && SNAPSHOTS_PATH,
       body: snapshotsPage({ timeZone: s.timeZone, runs }, { csrf: s.csrfToken, ...extra }),
     });
   };
