@@ -168,6 +168,41 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
     },
   );
 
+  it.runIf(available)("requests a snapshot that verifies, and creates an API token shown once", async () => {
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    await signInWithKeyboard(page, product);
+    await page.waitForURL(/\/settings\/data-backup$/);
+    await page.getByRole("link", { name: "Snapshots" }).click();
+    await page.getByRole("button", { name: "Request snapshot" }).click();
+    const link = page.getByRole("link", { name: "Download" });
+    await link.waitFor({ timeout: 120_000 });
+    await screenshot(page, `${dialect}-09-snapshot-ready`);
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const file = path.join(downloads, download.suggestedFilename());
+    await download.saveAs(file);
+    const verified = await product.cli(["verify", file]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/snapshot verified/);
+
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await page.getByLabel("Name").fill("from the browser");
+    await page.getByLabel("Role").selectOption("admin");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const shown = (await page.locator("output#new-token").innerText()).trim();
+    expect(shown).toMatch(/^hv_[A-Za-z0-9_-]{40,}$/);
+    expect(await page.getByRole("button", { name: "Copy token" }).isVisible()).toBe(true); // the script unhid it
+    await screenshot(page, `${dialect}-10-api-token-created`);
+    const me = await fetch(`${product.url}/api/v1/me`, { headers: { authorization: `Bearer ${shown}` } });
+    expect(me.status).toBe(200);
+    await page.reload();
+    expect(await page.content()).not.toContain(shown);
+    await context.close();
+  });
+
   it.runIf(available)("is usable with the keyboard alone: skip link, checkbox, button", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
