@@ -24,12 +24,26 @@ export const MIN_PASSWORD_LENGTH = 12;
 
 const FORMAT = /^scrypt\$(\d{1,2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/;
 
+/**
+ * Bounds on the parameters a stored hash may ask for: scrypt needs 128 · N · r bytes and time in
+ * proportion to N · r · p, so a hash claiming N = 2^20, r = 32, p = 4 would take 4 GiB and most of
+ * a minute per sign-in. Allowed: up to 256 MiB and about 5× today's work; beyond that the hash
+ * counts as malformed (no match), like any other unreadable hash.
+ */
+const MAX_MEMORY_BYTES = 256 * 1024 * 1024;
+const MAX_WORK = 2 ** 22; // N · r · p; today 2^15 · 8 · 3 ≈ 2^19.6
+
+function saneParams(logN: number, r: number, p: number): boolean {
+  if (!(logN >= 10 && logN <= 20 && r >= 1 && r <= 32 && p >= 1 && p <= 16)) return false;
+  return 128 * 2 ** logN * r <= MAX_MEMORY_BYTES && 2 ** logN * r * p <= MAX_WORK;
+}
+
 function options(logN: number, r: number, p: number): crypto.ScryptOptions {
   // Node's default maxmem (32 MiB) is below 128 · N · r; allow exactly what the parameters need.
   return { N: 2 ** logN, r, p, maxmem: 128 * 2 ** logN * r * p + 1024 * 1024 };
 }
 
-/** `scrypt$17$8$1$<salt base64>$<key base64>`: the parameters travel with the hash (PHC-style). */
+/** `scrypt$15$8$3$<salt base64>$<key base64>`: the parameters travel with the hash (PHC-style). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(SALT_BYTES);
   const key = await scrypt(
@@ -47,19 +61,31 @@ export async function hashPassword(password: string): Promise<string> {
  * "no such user" from "wrong password".
  */
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
-  const m = stored ? FORMAT.exec(stored) : null;
-  const [logN, r, p] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [PARAMS.logN, PARAMS.r, PARAMS.p];
-  const sane = logN >= 10 && logN <= 20 && r >= 1 && r <= 32 && p >= 1 && p <= 4;
-  const salt = m && sane ? Buffer.from(m[4]!, "base64") : crypto.randomBytes(SALT_BYTES);
-  const expected = m && sane ? Buffer.from(m[5]!, "base64") : crypto.randomBytes(KEY_BYTES);
+  const m = typeof stored === "string" ? FORMAT.exec(stored) : null;
+  let params: { logN: number; r: number; p: number } = PARAMS;
+  let salt = crypto.randomBytes(SALT_BYTES);
+  let expected = crypto.randomBytes(KEY_BYTES);
+  let readable = false;
+  if (m) {
+    const [logN, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const s = Buffer.from(m[4]!, "base64");
+    const k = Buffer.from(m[5]!, "base64");
+    // A short key would match more than one password in 2^256 (a 1-byte key: one in 256).
+    if (saneParams(logN, r, p) && s.length >= SALT_BYTES && k.length >= KEY_BYTES && k.length <= 64) {
+      params = { logN, r, p };
+      salt = s;
+      expected = k;
+      readable = true;
+    }
+  }
   const input = typeof password === "string" ? password.slice(0, MAX_PASSWORD_LENGTH + 1) : "";
   const key = await scrypt(
     input.normalize("NFC"),
     salt,
-    expected.length || KEY_BYTES,
-    options(sane ? logN : PARAMS.logN, sane ? r : PARAMS.r, sane ? p : PARAMS.p),
+    expected.length,
+    options(params.logN, params.r, params.p),
   );
-  return Boolean(m && sane) && key.length === expected.length && crypto.timingSafeEqual(key, expected);
+  return readable && crypto.timingSafeEqual(key, expected);
 }
 
 /** Why a new password is refused, or null when it is acceptable. */

@@ -7,7 +7,8 @@ import type { FastifyReply, FastifyRequest } from "fastify";
  * The session cookie is `SameSite=Lax`, so a link from an email opens the signed-in page, while
  * every state change also needs the session's CSRF token. On plain HTTP (the local default
  * `http://127.0.0.1:3000`) a Secure cookie would not be kept by every browser, so it is left off
- * there; behind TLS set `PUBLIC_URL=https://…` or `TRUST_PROXY` so the request is seen as HTTPS.
+ * there; behind a TLS-terminating proxy set `TRUST_PROXY`, so its `X-Forwarded-Proto: https` makes
+ * the request HTTPS (`PUBLIC_URL` alone does not: it only builds links).
  */
 const SESSION = "hv_session";
 const LOGIN = "hv_login";

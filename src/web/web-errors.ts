@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { toProblem } from "../http/middleware/errors.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
+import { setPageHeaders } from "./page-headers.js";
 
 /**
  * A web page error as HTML: status, a title and a sentence a team member can act on. A 5xx never
@@ -15,6 +16,7 @@ export function sendErrorPage(
   detail: string,
 ): FastifyReply {
   for (const h of ["content-disposition", "content-range", "content-length", "etag"]) reply.removeHeader(h);
+  setPageHeaders(reply); // also outside the web scope (the 404 of an unknown page)
   const body = html`<section class="card">
 <h1>${title}</h1>
 <p>${detail}</p>

@@ -1,28 +1,28 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { canExport } from "../domain/roles.js";
 import type { WebSessionService } from "../services/web-session.service.js";
+import { setPageHeaders } from "./page-headers.js";
 import { sameSecret, sessionTokenOf } from "./session-cookie.js";
 import { sendErrorPage, sendRefusal } from "./web-errors.js";
 import type { FormBody } from "./web-types.js";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** Where to go after signing in: a path of this site only (no `//host`, no scheme: no open redirect). */
+/**
+ * Where to go after signing in: a path of this site only (no `//host`, no scheme: no open
+ * redirect), in printable ASCII, as browsers send paths (percent-encoded). Anything else would
+ * not even fit a `Location` header: Node refuses control and non-Latin-1 characters there, which
+ * turned `?next=/日本` into a 500 after a successful sign-in.
+ */
 export function safeNext(value: unknown): string {
   if (typeof value !== "string" || value.length > 500) return "/";
-  return /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : "/";
+  return /^\/(?![/\\])[!-[\]-~]*$/.test(value) ? value : "/";
 }
 
 /** `onRequest` of the web scope: headers of every page, and the session from the cookie. */
 export function webRequestHook(sessions: WebSessionService) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    // Pages hold signed links and personal data: never cached, never framed, nothing third-party.
-    reply.header("cache-control", "no-store");
-    reply.header("x-frame-options", "DENY");
-    reply.header(
-      "content-security-policy",
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    setPageHeaders(reply);
     const token = sessionTokenOf(request);
     request.webSession = token ? await sessions.resolve(token) : null;
   };

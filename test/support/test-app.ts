@@ -68,6 +68,8 @@ export interface TestAppOptions {
   blobs?: BlobStore;
   /** `HIREVAULT_DOWNLOADS`; the default (`redirect`) when omitted. */
   downloads?: DownloadMode;
+  /** `TRUST_PROXY` (e.g. `true`, so `x-forwarded-proto: https` makes a request HTTPS); off when omitted. */
+  trustProxy?: boolean;
 }
 
 /** A migrated database of `dialect`, a blob store (local in a temp dir by default), two accounts, the app. */
@@ -82,6 +84,7 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
     rateLimitMax: opts.rateLimitMax ?? 100_000,
     maxUploadBytes: opts.maxUploadBytes ?? 1024 * 1024,
     ...(opts.downloads ? { downloads: opts.downloads } : {}),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
   };
   const secret = opts.secret ?? crypto.randomBytes(32);
   const app = await buildApp({

@@ -21,7 +21,7 @@ const never = new AbortController().signal;
 
 /** The href of the master CSV link on the page, if there is one. */
 function masterHref(body: string): string | undefined {
-  return /<a class="download" href="([^"]+)"[^>]*>Download the master CSV<\/a>/.exec(body)?.[1];
+  return /<a class="download[^"]*" href="([^"]+)"[^>]*>Download the master CSV<\/a>/.exec(body)?.[1];
 }
 
 // real: SQLite / PostgreSQL, the web scope with sessions and CSRF, the full format and runner.

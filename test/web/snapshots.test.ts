@@ -21,7 +21,7 @@ const never = new AbortController().signal;
 
 /** The hrefs of the download links on the page, in page order. */
 function downloadHrefs(body: string): string[] {
-  return [...body.matchAll(/<a class="download" href="([^"]+)"/g)].map((m) => m[1]!);
+  return [...body.matchAll(/<a class="download[^"]*" href="([^"]+)"/g)].map((m) => m[1]!);
 }
 
 // real: SQLite / PostgreSQL, the web scope with sessions and CSRF, the snapshot format and runner.

@@ -56,6 +56,8 @@ export function registerSessionRoutes(app: App, sessions: WebSessionService): vo
           ip: request.ip,
           userAgent: request.headers["user-agent"],
         });
+        // Signing in again ends the session the browser had (one browser, one session).
+        if (request.webSession) await sessions.signOut(request.webSession, request.ip);
         setSessionCookie(request, reply, token, SESSION_ABSOLUTE_MS);
         return reply.redirect(next, 303);
       } catch (err) {
