@@ -60,6 +60,10 @@ export async function registerWebPages(app: App, deps: WebDeps): Promise<void> {
         done(null, form);
       },
     );
+    // Pages are not part of the API: keep them out of the OpenAPI document.
+    web.addHook("onRoute", (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     web.setErrorHandler(webErrorHandler);
     web.addHook("onRequest", webRequestHook(deps.sessions));
     web.addHook("preHandler", webGuard);

@@ -70,6 +70,7 @@ describe("export classification", () => {
       "export_runs",
       "outbox_emails",
       "pending_blob_deletions",
+      "web_sessions",
     ]);
   });
 

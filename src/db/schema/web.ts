@@ -10,6 +10,7 @@ import type { TableSpec } from "./table-spec.js";
  */
 export const webTables = {
   web_sessions: {
+    entity: "web_session",
     columns: {
       ...base,
       user_id: ref("users", "cascade"),
