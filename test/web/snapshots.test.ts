@@ -3,16 +3,12 @@
  * it, requesting a snapshot (CSRF-checked, never held by a pending invoice), the list newest
  * first, the zip downloaded through its link, and times on the account's clock.
  */
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
-import { ExportRunner } from "../../src/jobs/export-runner.js";
-import { DownloadLinkService } from "../../src/services/download-link.service.js";
+import type { ExportRunner } from "../../src/jobs/export-runner.js";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
+import { createPageRunner, type PageRunner } from "./_helpers/page-runner.js";
 import { signIn, type WebClient } from "./_helpers/web-client.js";
 
 const T0 = new Date("2026-11-24T10:00:00Z");
@@ -29,28 +25,20 @@ describe.each(DIALECTS)("Settings › Snapshots page (%s)", (dialect) => {
   const clock = new FixedClock(T0);
   let t: TestApp;
   let runner: ExportRunner;
-  let tmpRoot: string;
+  let pages: PageRunner;
   let admin: WebClient;
   let owner: WebClient;
 
   beforeAll(async () => {
     t = await createTestApp(dialect, { clock });
-    tmpRoot = await fs.mkdtemp(path.join(os.tmpdir(), "hv-web-snap-"));
-    runner = new ExportRunner({
-      database: t.database,
-      blobs: t.blobs,
-      clock,
-      logger: pino({ level: "silent" }),
-      tmpRoot,
-      owner: "web-test",
-      links: new DownloadLinkService({ db: t.database.db, secret: t.secret, clock }),
-    });
+    pages = await createPageRunner(t, clock);
+    runner = pages.runner;
     admin = await signIn(t, "admin");
     owner = await signIn(t, "owner");
   });
   afterAll(async () => {
     await t?.close();
-    if (tmpRoot) await fs.rm(tmpRoot, { recursive: true, force: true });
+    await pages?.close();
   });
   beforeEach(async () => {
     const { db } = t.database;
