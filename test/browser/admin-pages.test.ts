@@ -9,7 +9,7 @@ import { extract, readSheet } from "../exports/formats/helpers.js";
 import { browserAvailable, launchChromium } from "../support/browser.js";
 import { DIALECTS } from "../support/dialects.js";
 import { readCsvFile, readExport, records } from "../support/read-export.js";
-import { type Product, screenshot, signInWithKeyboard, startProduct } from "./_helpers/product.js";
+import { type Product, screenshot, signedIn, signInWithKeyboard, startProduct } from "./_helpers/product.js";
 
 const available = browserAvailable();
 
@@ -35,13 +35,7 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
   it.runIf(available)(
     "signs in, enables backups, waits for the backup, downloads it and it opens",
     async () => {
-      const context = await browser.newContext({
-        acceptDownloads: true,
-        viewport: { width: 1280, height: 900 },
-      });
-      const page = await context.newPage();
-      await signInWithKeyboard(page, product);
-      await page.waitForURL(/\/settings\/data-backup$/);
+      const { context, page } = await signedIn(browser, product);
       await screenshot(page, `${dialect}-01-data-backup-empty`);
       expect(await page.getByText("No backup yet.").isVisible()).toBe(true);
 
@@ -106,10 +100,10 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
         });
         return ((await res.json()) as { data: { actor_id: string | null }[] }).data;
       };
-      const [signedIn] = await audited("user.signed_in");
+      const [signInEntry] = await audited("user.signed_in");
       const downloaded = await audited("export.downloaded");
       expect(downloaded).toHaveLength(1);
-      expect(downloaded[0]!.actor_id).toBe(signedIn!.actor_id);
+      expect(downloaded[0]!.actor_id).toBe(signInEntry!.actor_id);
       await context.close();
     },
   );
@@ -120,13 +114,7 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
       const invoices = await product.cli(["invoice", "list", "--account", product.account]);
       const pending = invoices.stdout.split("\n").find((l) => / pending /.test(l));
       const number = pending!.trim().split(/\s+/)[0]!;
-      const context = await browser.newContext({
-        acceptDownloads: true,
-        viewport: { width: 1280, height: 900 },
-      });
-      const page = await context.newPage();
-      await signInWithKeyboard(page, product);
-      await page.waitForURL(/\/settings\/data-backup$/);
+      const { context, page } = await signedIn(browser, product);
       await page.getByRole("link", { name: "Data Export" }).click();
       await page.getByRole("button", { name: "Request full export" }).click();
       await page.getByText("Waiting for payment.").waitFor();
@@ -169,13 +157,7 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
   );
 
   it.runIf(available)("requests a snapshot that verifies, and creates an API token shown once", async () => {
-    const context = await browser.newContext({
-      acceptDownloads: true,
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
-    await signInWithKeyboard(page, product);
-    await page.waitForURL(/\/settings\/data-backup$/);
+    const { context, page } = await signedIn(browser, product);
     await page.getByRole("link", { name: "Snapshots" }).click();
     await page.getByRole("button", { name: "Request snapshot" }).click();
     const link = page.getByRole("link", { name: "Download" });
@@ -204,10 +186,7 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
   });
 
   it.runIf(available)("is usable with the keyboard alone: skip link, checkbox, button", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signInWithKeyboard(page, product);
-    await page.waitForURL(/\/settings\/data-backup$/);
+    const { context, page } = await signedIn(browser, product);
     await page.keyboard.press("Tab");
     expect(await focused(page)).toBe("A:Skip to content");
     await page.keyboard.press("Enter");
@@ -224,14 +203,11 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
   });
 
   it.runIf(available)("is readable on a phone: no page scrolls sideways", async () => {
-    const context = await browser.newContext({
+    const { context, page } = await signedIn(browser, product, {
       viewport: { width: 375, height: 740 },
       isMobile: true,
       hasTouch: true,
     });
-    const page = await context.newPage();
-    await signInWithKeyboard(page, product);
-    await page.waitForURL(/\/settings\/data-backup$/);
     for (const href of NAV.map((n) => n.href)) {
       await page.goto(`${product.url}${href}`);
       // Page scripts are strings here: the test project is typed for Node, without the DOM library.

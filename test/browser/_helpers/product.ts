@@ -5,7 +5,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import type { DialectName } from "../../../src/db/dialect.js";
 import { SCREENSHOTS } from "../../support/browser.js";
 import { runCli, spawnCli } from "../../support/cli.js";
@@ -79,4 +79,20 @@ export async function signInWithKeyboard(
   await page.keyboard.press("Tab");
   await page.keyboard.type(p.password);
   await page.keyboard.press("Enter");
+}
+
+/**
+ * A new browser context (its own cookies) signed in as the printed demo admin, on the page sign-in
+ * leads to (Data Backup). Desktop-sized and accepting downloads unless `options` say otherwise.
+ */
+export async function signedIn(browser: Browser, p: Product, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+  const page = await context.newPage();
+  await signInWithKeyboard(page, p);
+  await page.waitForURL(/\/settings\/data-backup$/);
+  return { context, page };
 }
