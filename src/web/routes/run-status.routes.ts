@@ -1,7 +1,8 @@
 import { Type } from "@sinclair/typebox";
+import { presentExportRun } from "../../http/presenters/export-run.presenter.js";
 import type { App } from "../../http/types.js";
 import { Id } from "../../http/validation/formats.js";
-import { presentRuns, runStatus } from "../components/export-run.js";
+import { runStatus } from "../components/export-run.js";
 import type { WebDeps } from "../plugin.js";
 import { webContextOf } from "../web-context.js";
 
@@ -15,8 +16,10 @@ export function registerRunStatusRoute(app: App, deps: WebDeps): void {
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const run = await deps.exports.get(webContextOf(request), id);
-      return runStatus(presentRuns(deps, request, [run])[0]!);
+      const { run, artifacts, pendingInvoices } = await deps.exports.get(webContextOf(request), id);
+      // Polled every 2 s and never shows a file: present the run without minting download links.
+      const noLinks = { links: undefined, clock: deps.clock, userId: null };
+      return runStatus(presentExportRun(run, artifacts, noLinks, pendingInvoices));
     },
   );
 }
