@@ -16,13 +16,13 @@ export async function setUserPassword(
   ctx: WriteContext,
   input: { email: string; password: string },
   clock: Clock = systemClock,
-): Promise<{ userId: string; email: string }> {
+): Promise<{ userId: string; email: string; status: string }> {
   const problem = passwordProblem(input.password);
   if (problem) throw ValidationError.field("password", problem);
   const email = input.email.trim().toLowerCase();
   const user = await db
     .selectFrom("users")
-    .select(["id", "email"])
+    .select(["id", "email", "status"])
     .where("account_id", "=", ctx.accountId)
     .where(sql<string>`lower(email)`, "=", email)
     .executeTakeFirst();
@@ -43,5 +43,5 @@ export async function setUserPassword(
       .execute();
     await recordAudit(trx, ctx, { action: "user.password_set", entityType: "user", entityId: user.id }, at);
   });
-  return { userId: user.id, email: user.email };
+  return { userId: user.id, email: user.email, status: user.status };
 }

@@ -47,7 +47,7 @@ export function registerUser(program: Command): void {
       if (!password) throw ValidationError.field("password", "stdin held no password");
       await withRuntime(async (rt) => {
         const account = await requireAccount(rt, opts.account);
-        const { userId, email } = await setUserPassword(
+        const { email, status } = await setUserPassword(
           rt.database.db,
           { accountId: account.id, actor: SYSTEM_ACTOR },
           {
@@ -57,12 +57,6 @@ export function registerUser(program: Command): void {
         );
         if (!opts.stdin) process.stdout.write(`${password}\n`);
         // Only active team members sign in: say so rather than hand out a password that fails.
-        const { status } = await rt.database.db
-          .selectFrom("users")
-          .select("status")
-          .where("account_id", "=", account.id)
-          .where("id", "=", userId)
-          .executeTakeFirstOrThrow();
         if (status !== "active") {
           process.stderr.write(
             `hirevault: the password is set, but ${email} is ${status}: they cannot sign in until their status is active\n`,
