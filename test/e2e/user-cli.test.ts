@@ -1,34 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, type CliResult, runCli, spawnCli } from "../support/cli.js";
+import { runCli, spawnCli } from "../support/cli.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
-
-/** `runCli` with `input` written to the child's stdin (a password piped in). */
-function runCliWithStdin(args: string[], env: Record<string, string | undefined>, input: string) {
-  return new Promise<CliResult>((resolve, reject) => {
-    const merged = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "warn", ...env };
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`hirevault ${args.join(" ")} timed out\n${stderr}`));
-    }, 120_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
 
 interface Listed {
   email: string;
@@ -113,10 +88,12 @@ describe.each(DIALECTS)("hirevault user (CLI) on %s", (dialect) => {
 
     // A chosen password, read from stdin, printed nowhere.
     const chosen = "a long passphrase of my own";
-    const piped = await runCliWithStdin(
+    const piped = await runCli(
       ["user", "password", "--account", "acme", "--email", second.email, "--stdin"],
       env,
-      `${chosen}\nanything after the first line is ignored\n`,
+      {
+        input: `${chosen}\nanything after the first line is ignored\n`,
+      },
     );
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stdout).toBe("");
@@ -126,8 +103,8 @@ describe.each(DIALECTS)("hirevault user (CLI) on %s", (dialect) => {
     const passwordOf = ["user", "password", "--account", "acme", "--email", second.email, "--stdin"];
     const [unknown, short, empty, noAccount] = await Promise.all([
       runCli(["user", "password", "--account", "acme", "--email", "nobody@nowhere.example"], env),
-      runCliWithStdin(passwordOf, env, "too short\n"),
-      runCliWithStdin(passwordOf, env, ""),
+      runCli(passwordOf, env, { input: "too short\n" }),
+      runCli(passwordOf, env, { input: "" }),
       runCli(["user", "list", "--account", "nope"], env),
     ]);
     expect(unknown.code).toBe(1);

@@ -9,21 +9,26 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (`node bin/hirevault.js …`) to completion with a clean environment. */
+/**
+ * Runs the real CLI (`node bin/hirevault.js …`) to completion with a clean environment;
+ * `opts.input` is written to its stdin (a password piped in), which is closed otherwise.
+ */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined>,
-  timeoutMs = 120_000,
+  opts: { input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: cliEnv(env),
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`hirevault ${args.join(" ")} timed out\n${stderr}`));

@@ -8,7 +8,7 @@ import { FixedClock } from "../../src/domain/clock.js";
 import type { ExportRunner } from "../../src/jobs/export-runner.js";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createPageRunner, type PageRunner } from "./_helpers/page-runner.js";
+import { createTestRunner, type TestRunner } from "../support/test-runner.js";
 import { signIn, type WebClient } from "./_helpers/web-client.js";
 
 const T0 = new Date("2026-11-24T10:00:00Z");
@@ -25,13 +25,13 @@ describe.each(DIALECTS)("Settings › Snapshots page (%s)", (dialect) => {
   const clock = new FixedClock(T0);
   let t: TestApp;
   let runner: ExportRunner;
-  let pages: PageRunner;
+  let pages: TestRunner;
   let admin: WebClient;
   let owner: WebClient;
 
   beforeAll(async () => {
     t = await createTestApp(dialect, { clock });
-    pages = await createPageRunner(t, clock);
+    pages = await createTestRunner(t, clock, { owner: "web-test" });
     runner = pages.runner;
     admin = await signIn(t, "admin");
     owner = await signIn(t, "owner");

@@ -7,13 +7,12 @@ import fs from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pino from "pino";
 import type { DialectName } from "../../../src/db/dialect.js";
 import type { FixedClock } from "../../../src/domain/clock.js";
-import { ExportRunner } from "../../../src/jobs/export-runner.js";
+import type { ExportRunner } from "../../../src/jobs/export-runner.js";
 import { seedAccount } from "../../../src/seed/seed-account.js";
-import { DownloadLinkService } from "../../../src/services/download-link.service.js";
 import { type Client, createTestApp, type TestApp } from "../../support/test-app.js";
+import { createTestRunner } from "../../support/test-runner.js";
 
 export interface ExportServer {
   t: TestApp;
@@ -36,17 +35,8 @@ export async function startExportServer(
   const t = await createTestApp(dialect, { clock });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  const tmpRoot = await fs.mkdtemp(path.join(os.tmpdir(), `hv-${opts.name}-tmp-`));
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `hv-${opts.name}-dl-`));
-  const runner = new ExportRunner({
-    database: t.database,
-    blobs: t.blobs,
-    clock,
-    logger: pino({ level: "silent" }),
-    tmpRoot,
-    owner: "test-worker",
-    links: new DownloadLinkService({ db: t.database.db, secret: t.secret, clock, publicUrl: base }),
-  });
+  const { runner, close: closeRunner } = await createTestRunner(t, clock, { publicUrl: base });
   const { accountId } = await seedAccount({
     db: t.database.db,
     blobs: t.blobs,
@@ -73,7 +63,8 @@ export async function startExportServer(
     },
     async close() {
       await t.close();
-      for (const d of [tmpRoot, dir]) await fs.rm(d, { recursive: true, force: true });
+      await closeRunner();
+      await fs.rm(dir, { recursive: true, force: true });
     },
   };
 }
