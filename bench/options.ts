@@ -15,6 +15,8 @@ export const GOAL = { zip: 0.9, sheet: 3, copy: 0.7, rssMB: 150, flatRss: 1.3 };
 const DEFAULT_SCALE = [10_000, 100_000, 1_000_000];
 /** `--scale`: CV files per candidate up to this size, none above. */
 export const SCALE_FILES_UP_TO = 100_000;
+/** CV files of a `--scale` size: N/5 up to SCALE_FILES_UP_TO candidates, none above. */
+export const scaleFiles = (size: number): number => (size <= SCALE_FILES_UP_TO ? Math.floor(size / 5) : 0);
 
 export interface Options {
   spec: BenchAccountSpec;
@@ -22,6 +24,8 @@ export interface Options {
   repeat: number;
   scale: number[] | null;
   clearCache: boolean;
+  /** `--prepare`: seed (or reuse) the account(s) and stop, measuring nothing. */
+  prepare: boolean;
 }
 
 function usage(msg: string): never {
@@ -54,6 +58,7 @@ export function parseOptions(argv: string[]): Options {
         repeat: { type: "string", default: "1" },
         scale: { type: "string" },
         "clear-cache": { type: "boolean", default: false },
+        prepare: { type: "boolean", default: false },
       },
     });
   let values: ReturnType<typeof parse>["values"];
@@ -86,5 +91,6 @@ export function parseOptions(argv: string[]): Options {
     repeat: int("repeat", values.repeat, 1),
     scale: values.scale === undefined ? null : values.scale.split(",").map((x) => int("scale", x, 1)),
     clearCache: values["clear-cache"],
+    prepare: values.prepare,
   };
 }

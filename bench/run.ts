@@ -7,6 +7,7 @@
  *                     --pg postgres://postgres@127.0.0.1:5432 --data /tmp]
  *   npm run bench -- --scale [10000,100000,1000000]
  *   npm run bench -- --clear-cache
+ *   npm run bench -- [--scale …] --prepare     (seed the cached account(s) only, measure nothing)
  *
  * The account (N candidates, M CV files of ~115 KiB of incompressible bytes, other documents of
  * the same size on top, ~24 rows per candidate) is seeded once and cached: PostgreSQL database
@@ -30,14 +31,23 @@
  * the baselines), scale-bench.ts (`--scale`), bench-account.ts (the cached account).
  */
 import { benchAccount } from "./account-bench.js";
-import { clearBenchCache } from "./bench-account.js";
-import { parseOptions } from "./options.js";
+import { clearBenchCache, prepareBenchAccount } from "./bench-account.js";
+import { parseOptions, scaleFiles } from "./options.js";
 import { benchScale } from "./scale-bench.js";
 
 const opts = parseOptions(process.argv.slice(2));
 if (opts.clearCache) {
   const gone = await clearBenchCache(opts.spec.pgBase, opts.spec.dataRoot);
   console.log(gone.length ? `removed:\n  ${gone.join("\n  ")}` : "no cached bench data");
+} else if (opts.prepare) {
+  const sizes = opts.scale ?? [opts.spec.candidates];
+  for (const size of sizes) {
+    const files = opts.scale ? scaleFiles(size) : opts.spec.files;
+    const account = await prepareBenchAccount({ ...opts.spec, candidates: size, files });
+    console.log(
+      `${account.seeded ? "seeded" : "cached"}: ${account.databaseUrl ?? account.sqlitePath}, ${account.blobDir}`,
+    );
+  }
 } else if (opts.scale) {
   await benchScale(opts, opts.scale);
 } else {

@@ -11,14 +11,14 @@ import { readFacts } from "./account-facts.js";
 import { log, prepareBenchAccount } from "./bench-account.js";
 import { type ChildResult, copyBaseline, exportOnce, warmFiles } from "./contenders.js";
 import { snapshotQueries } from "./copy-queries.js";
-import { type ExportKind, GOAL, type Options, SCALE_FILES_UP_TO } from "./options.js";
+import { type ExportKind, GOAL, type Options, SCALE_FILES_UP_TO, scaleFiles } from "./options.js";
 import { atMost, fmt, mark, scaleRow } from "./report-lines.js";
 
 export async function benchScale(opts: Options, sizes: number[]): Promise<void> {
   const results: { size: number; files: number; r: Partial<Record<ExportKind, ChildResult>> }[] = [];
   let server = "";
   for (const size of [...sizes].sort((a, b) => a - b)) {
-    const files = size <= SCALE_FILES_UP_TO ? Math.floor(size / 5) : 0;
+    const files = scaleFiles(size);
     const account = await prepareBenchAccount({ ...opts.spec, candidates: size, files });
     const facts = await readFacts(account);
     server = facts.server;

@@ -485,6 +485,106 @@ describe.each(DIALECTS)("snapshot export format on %s", (dialect) => {
     });
   });
 
+  it("PostgreSQL writes the CSVs with COPY, byte for byte what the row path writes (SQLite: rows)", async () => {
+    const { copyFileRecords } = await import("../../../src/exports/formats/snapshot/copy-rows.js");
+    const { copiedCsv } = await import("../../../src/exports/formats/snapshot/csv-files.js");
+    const { fileRows } = await import("../../../src/exports/formats/snapshot/table-rows.js");
+    const { csvStream } = await import("../../../src/exports/csv/csv-writer.js");
+    const { csvLine, MACHINE_CSV } = await import("../../../src/exports/csv/csv-dialect.js");
+    const { db } = fx.database;
+    const assessments = SNAPSHOT_FILES.find((f) => f.path === "candidates/assessments.csv")!;
+    const ids = (
+      await db
+        .selectFrom("assessments")
+        .select("id")
+        .where("account_id", "=", fx.accountId)
+        .orderBy("id")
+        .limit(2)
+        .execute()
+    ).map((r) => r.id);
+    const setScore = (id: string, score: number) =>
+      db.updateTable("assessments").set({ score }).where("id", "=", id).execute();
+    const read = (stream: Readable) => Readable.from(stream).toArray().then(Buffer.concat);
+    const both = (file: SnapshotFile) =>
+      fx.database.readSnapshot(async (trx) => {
+        const source = { db: trx, accountId: fx.accountId, signal: new AbortController().signal };
+        const header = file.columns.map((c) => c.name);
+        const records = await copyFileRecords(source, file);
+        const counter = { rows: 0 };
+        const copied = records
+          ? await read(
+              Readable.from(
+                copiedCsv(csvLine(header, MACHINE_CSV), records, counter, source.signal, () => {}),
+              ),
+            )
+          : null;
+        const rows = await read(
+          csvStream(
+            header,
+            fileRows(source, file, () => true),
+            MACHINE_CSV,
+          ),
+        );
+        return { copied, rows, counted: counter.rows };
+      });
+    try {
+      // Doubles PostgreSQL spells like JavaScript (and -0, which it would write `-0`).
+      await setScore(ids[0]!, 123456.789);
+      await setScore(ids[1]!, -0);
+      for (const f of SNAPSHOT_FILES) {
+        const { copied, rows, counted } = await both(f);
+        if (dialect === "sqlite" || f.columns.some((c) => c.name === "path")) {
+          expect(copied, f.path).toBeNull();
+          continue;
+        }
+        expect(copied, f.path).not.toBeNull();
+        expect(copied!.toString("utf8"), f.path).toBe(rows.toString("utf8"));
+        expect(counted, f.path).toBe(csv(f.path).rows.length - 1);
+      }
+      // Doubles PostgreSQL spells otherwise: that file takes the row path.
+      for (const odd of [1e-7, 1e20, Number.NaN, Number.POSITIVE_INFINITY]) {
+        await setScore(ids[0]!, odd);
+        const { copied } = await both(assessments);
+        expect(copied, String(odd)).toBeNull();
+      }
+    } finally {
+      const original = machineRecords(csv("candidates/assessments.csv"));
+      for (const id of ids) {
+        const row = original.find((r) => r.id === id)!;
+        await db
+          .updateTable("assessments")
+          .set({ score: row.score === null ? null : Number(row.score) })
+          .where("id", "=", id)
+          .execute();
+      }
+    }
+  });
+
+  it("a COPY stopped after its first chunk leaves the snapshot's connection usable", async () => {
+    const { copyOut } = await import("../../../src/db/pg-copy.js");
+    const { copiedCsv } = await import("../../../src/exports/formats/snapshot/csv-files.js");
+    const after = await fx.database.readSnapshot(async (trx) => {
+      // ~20 MB of records: far more than one chunk, so most are still unread when it stops.
+      const records = await copyOut(
+        trx,
+        () => "select g, repeat('x', 100) from generate_series(1, 200000) g",
+      );
+      if (dialect === "sqlite") expect(records).toBeNull();
+      if (records) {
+        const signal = new AbortController().signal;
+        const counter = { rows: 0 };
+        const csv = copiedCsv("g,x\r\n", records, counter, signal, () => {});
+        await csv.next();
+        await csv.next();
+        await csv.return(undefined); // what a failing zip does to its source
+        expect(counter.rows).toBeGreaterThan(0);
+        expect(counter.rows).toBeLessThan(200_000);
+      }
+      return trx.selectFrom("persons").select("id").where("account_id", "=", fx.accountId).execute();
+    });
+    expect(after.length).toBe(csv("persons/persons.csv").rows.length - 1);
+  });
+
   it("every reference of the layout to a table with a file of its own appears as a foreign key", () => {
     for (const f of SNAPSHOT_FILES) {
       const r = dp.resources.find((x) => x.path === f.path)!;

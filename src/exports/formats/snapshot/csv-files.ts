@@ -4,12 +4,17 @@
  * names, then one record per row — while its bytes are hashed and counted for `datapackage.json`
  * and `manifest.json`. One file is read at a time, one query at a time.
  */
+
+import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { addMetered } from "../../artifact-meter.js";
-import { MACHINE_CSV } from "../../csv/csv-dialect.js";
+import { CopyCsvLines } from "../../csv/copy-csv-lines.js";
+import { csvLine, MACHINE_CSV } from "../../csv/csv-dialect.js";
 import { csvStream } from "../../csv/csv-writer.js";
 import type { ExportContext } from "../../export-format.js";
 import type { ManifestFile, ManifestTable } from "../../manifest.js";
 import type { ZipWriter } from "../../zip/zip-writer.js";
+import { copyFileRecords } from "./copy-rows.js";
 import type { SnapshotFile } from "./layout.js";
 import { fileRows } from "./table-rows.js";
 
@@ -46,9 +51,45 @@ export async function writeSnapshotCsvs(
     ctx.signal.throwIfAborted();
     const counter = { rows: 0 };
     const header = file.columns.map((c) => c.name);
-    const rows = fileRows(source, file, input.included, input.onRows);
-    written.files.push(await addMetered(zip, file.path, csvStream(header, rows, MACHINE_CSV, counter)));
+    const records = await copyFileRecords(source, file);
+    const body = records
+      ? Readable.from(copiedCsv(csvLine(header, MACHINE_CSV), records, counter, ctx.signal, input.onRows))
+      : csvStream(header, fileRows(source, file, input.included, input.onRows), MACHINE_CSV, counter);
+    written.files.push(await addMetered(zip, file.path, body));
     written.tables.push({ file: file.path, rows: counter.rows, rows_of: file.table });
   }
   return written;
+}
+
+/**
+ * The header, then COPY's records with CRLF endings. Stopped early (the zip failed, the run was
+ * cancelled), the COPY is read to its end rather than destroyed: a COPY left half-read holds the
+ * snapshot's connection, and the transaction's ROLLBACK would wait behind it for ever.
+ */
+export async function* copiedCsv(
+  header: string,
+  records: Readable,
+  counter: { rows: number },
+  signal: AbortSignal,
+  onRows: (rows: number) => void,
+): AsyncGenerator<Buffer> {
+  const lines = new CopyCsvLines();
+  let ended = false;
+  try {
+    yield Buffer.from(header, "utf8");
+    for await (const chunk of records.iterator({ destroyOnReturn: false })) {
+      signal.throwIfAborted();
+      const before = lines.rows;
+      const converted = lines.convert(chunk as Buffer);
+      counter.rows = lines.rows;
+      onRows(lines.rows - before);
+      yield converted;
+    }
+    ended = true;
+  } finally {
+    if (!ended && !records.destroyed) {
+      records.resume();
+      await finished(records).catch(() => undefined);
+    }
+  }
 }

@@ -84,7 +84,7 @@ function pageQuery(source: RowSource, file: SnapshotFile, columns: string[]) {
 }
 
 /** The file's rows: its table, the account, and its row filter (enrichment: non-null ones). */
-function filtered(source: RowSource, file: SnapshotFile) {
+export function filtered(source: RowSource, file: SnapshotFile) {
   const db = source.db as unknown as LooseDb;
   let q = db.selectFrom(file.table).where("account_id", "=", source.accountId);
   if (file.kind === "enrichment") q = q.where("enrichment", "is not", null);
