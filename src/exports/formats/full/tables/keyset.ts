@@ -39,9 +39,12 @@ export type PageLoader<R> = (after: string, limit: number) => Promise<R[]>;
 export type BatchExpander<R> = (batch: R[], span: Span) => Promise<CsvValue[][]>;
 
 /**
- * Yields every row of a table: page by page in id order, each page expanded by `expand`. Every
- * query of a batch has completed before its first row is yielded, so no query is ever open while
- * the consumer works (the snapshot's one connection serves the other parts of the export).
+ * Yields every row of a table: page by page in id order, each page expanded by `expand`. One
+ * batch is read ahead: while the consumer writes batch N's rows (CSV, deflate, storage), batch
+ * N+1's page and lookups run on the database — they queue on the snapshot's one connection, so
+ * still one query at a time, but the database no longer waits for the writer nor the writer for
+ * the database (the Data Files phase was a third idle). Every query of a batch has completed
+ * before its first row is yielded.
  */
 export async function* keysetRows<R extends { id: string }>(
   source: CsvTableSource,
@@ -49,14 +52,23 @@ export async function* keysetRows<R extends { id: string }>(
   expand: BatchExpander<R>,
 ): AsyncGenerator<CsvValue[]> {
   const size = (source as BatchedSource).batchSize ?? DEFAULT_BATCH_SIZE;
-  let after = START;
-  for (;;) {
+  type Loaded = { rows: CsvValue[][]; last: string | null };
+  const load = async (after: string): Promise<Loaded> => {
     source.signal.throwIfAborted();
     const batch = await page(after, size);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return { rows: [], last: null };
     const span = { first: batch[0]!.id, last: batch[batch.length - 1]!.id };
-    yield* await expand(batch, span);
-    if (batch.length < size) return;
-    after = span.last;
+    return { rows: await expand(batch, span), last: batch.length < size ? null : span.last };
+  };
+  let ahead: Promise<Loaded> | null = load(START);
+  try {
+    while (ahead) {
+      const loaded: Loaded = await ahead;
+      ahead = loaded.last === null ? null : load(loaded.last);
+      yield* loaded.rows;
+    }
+  } finally {
+    // Stopped early: the batch read ahead is not wanted, and must not fail unheard.
+    ahead?.catch(() => undefined);
   }
 }
