@@ -99,7 +99,16 @@ export class LocalBlobStore implements BlobStore {
       // fstat the open handle, not the path: the size we check is the size of what we stream.
       const info = await handle.stat();
       if (!info.isFile()) throw new BlobNotFoundError(key);
-      if (!range) return handle.createReadStream({ highWaterMark: IO_CHUNK_BYTES });
+      // Bounded by the size just read: Node then allocates each read's buffer to fit what is
+      // left (a 115 KiB CV: one 115 KiB buffer, not a 1 MiB one copied down to size) and ends
+      // without a last read that returns 0 bytes. Blobs are immutable (written by rename).
+      if (!range) {
+        return handle.createReadStream(
+          info.size > 0
+            ? { end: info.size - 1, highWaterMark: IO_CHUNK_BYTES }
+            : { highWaterMark: IO_CHUNK_BYTES },
+        );
+      }
       const span = resolveRange(range, info.size);
       if (!span) throw new RangeNotSatisfiableError(key, range, info.size);
       // The stream closes the handle when it ends or is destroyed (autoClose).

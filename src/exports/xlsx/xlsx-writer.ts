@@ -60,6 +60,13 @@ const SHEET_VIEWS =
   '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" state="frozen" ' +
   'activePane="bottomLeft"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>';
 
+/**
+ * DEFLATE level of worksheet parts. Measured on a 15,276-row Candidates sheet (16.3 MB of XML):
+ * level 1 deflates it in 51 ms to 2.72 MB, zlib's default (6) in 121 ms to 2.41 MB; the deflate
+ * was the slowest stage of the sheet (the main thread waited on it).
+ */
+const SHEET_DEFLATE_LEVEL = 1;
+
 interface OpenSheet {
   out: ChunkedReadable;
   entry: Promise<void>;
@@ -140,7 +147,10 @@ export class XlsxWriter {
           );
     this.sheets.push({ name, filterRef: null });
     const out = new ChunkedReadable();
-    const entry = this.zip.addEntry(`xl/worksheets/sheet${index}.xml`, out.stream, { compress: true });
+    const entry = this.zip.addEntry(`xl/worksheets/sheet${index}.xml`, out.stream, {
+      compress: true,
+      level: SHEET_DEFLATE_LEVEL,
+    });
     // The zip may fail (output destroyed, disk full): stop the producer instead of hanging.
     entry.catch((err: unknown) => out.fail(err instanceof Error ? err : new Error(String(err))));
     const sheet: OpenSheet = { out, entry, rows: 1 };

@@ -40,7 +40,7 @@ describe("XlsxWriter", () => {
       "xl/workbook.xml",
       "xl/worksheets/sheet1.xml",
     ]);
-    expect(zip.options.get("xl/worksheets/sheet1.xml")).toEqual({ compress: true });
+    expect(zip.options.get("xl/worksheets/sheet1.xml")).toEqual({ compress: true, level: 1 });
     expect(assertWellFormed(zip.dump())).toBe(7);
     const sheet = zip.text("xl/worksheets/sheet1.xml");
     expect(sheet).toContain('<pane ySplit="1" topLeftCell="A2" state="frozen" activePane="bottomLeft"/>');

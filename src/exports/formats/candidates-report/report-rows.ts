@@ -2,8 +2,11 @@
  * Rows of the Candidates Excel Report (SPEC §2.4): one per application, ordered by person id
  * then application id; a person without application gets one row with empty opening columns.
  * Persons are read in keyset batches, each with its child rows (report-batch.ts), so memory is
- * bounded whatever the account size. Queries run one at a time and none is open
- * while a row is yielded: the caller may stream files between rows (ExportContext rules).
+ * bounded whatever the account size. One batch is read ahead: while the caller writes this
+ * batch's rows (and copies their CVs), the next batch's queries run — queued on the snapshot's one
+ * connection, so still one at a time — and the database and the writer no longer wait for each
+ * other (a quarter of the report's time was spent waiting on the database). The caller may stream
+ * files between rows; a query of its own would queue behind the read-ahead.
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
@@ -39,8 +42,13 @@ export interface ReportRowsOptions {
   signal?: AbortSignal;
 }
 
-/** Default persons per batch: ~7 queries per 500 persons, a few MB of rows in memory. */
-export const REPORT_BATCH_SIZE = 500;
+/**
+ * Default persons per batch: 7 queries per batch, a few MB of rows in memory. Measured on a
+ * 10,000-candidate PostgreSQL account: the queries took ~650 ms in batches of 500 and ~350 ms in
+ * batches of 2,000 (each query's round trip and per-batch scan cost is paid less often), but
+ * 2,000 raised the backup's peak heap by ~20 MB; 1,000 is the compromise.
+ */
+export const REPORT_BATCH_SIZE = 1000;
 
 /** Yields the report's rows (see the module comment). Deterministic for the same data. */
 export async function* candidateReportRows(
@@ -50,13 +58,21 @@ export async function* candidateReportRows(
 ): AsyncGenerator<CandidateReportRow> {
   const lookups = opts.lookups ?? (await loadReportLookups(db, accountId));
   const batchSize = opts.batchSize ?? REPORT_BATCH_SIZE;
-  let after: string | null = null;
-  for (;;) {
+  const load = (after: string | null) => {
     opts.signal?.throwIfAborted();
-    const batch = await loadPersonBatch(db, accountId, after, batchSize);
-    for (const person of batch.persons) yield* personRows(person, batch, lookups);
-    if (batch.persons.length < batchSize) return;
-    after = batch.persons[batch.persons.length - 1]!.id;
+    return loadPersonBatch(db, accountId, after, batchSize);
+  };
+  let ahead: Promise<PersonBatch> | null = load(null);
+  try {
+    while (ahead) {
+      const batch: PersonBatch = await ahead;
+      const full = batch.persons.length === batchSize;
+      ahead = full ? load(batch.persons[batch.persons.length - 1]!.id) : null;
+      for (const person of batch.persons) yield* personRows(person, batch, lookups);
+    }
+  } finally {
+    // Stopped early: the batch read ahead is not wanted, and must not fail unheard.
+    ahead?.catch(() => undefined);
   }
 }
 

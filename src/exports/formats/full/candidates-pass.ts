@@ -94,29 +94,44 @@ export async function writeCandidatesPass(
   return { artifact, files: copier?.files ?? 0 };
 }
 
-/** Each person's CVs (in upload order), then the person; batches one after another. */
+/**
+ * Each person's CVs (in upload order), then the person; batches one after another, the next one
+ * loading (its ~10 queries queue on the snapshot's connection) while this one's files are copied.
+ */
 async function* items(ctx: ExportContext): AsyncGenerator<Item> {
   const paths = new EntryPaths();
-  let after: string | null = null;
-  for (;;) {
+  const load = (after: string | null) => {
     ctx.signal.throwIfAborted();
-    const batch = await loadCandidateBatch(ctx.db, ctx.accountId, after, BATCH_SIZE);
-    for (const person of batch.persons) {
-      const owner = `${person.first_name} ${person.last_name}`.trim();
-      const folder = recordFolder(owner, person.id);
-      for (const cv of batch.cvs.get(person.id) ?? []) {
-        const resume: ReportResume = {
-          attachmentId: cv.id,
-          storageKey: cv.storage_key,
-          fileName: cv.file_name,
-          sizeBytes: Number(cv.size_bytes),
-          path: paths.place(folder, cv.file_name),
-        };
-        yield { cv, resume, owner };
-      }
-      yield { person, batch };
+    return loadCandidateBatch(ctx.db, ctx.accountId, after, BATCH_SIZE);
+  };
+  let ahead: Promise<CandidateBatch> | null = load(null);
+  try {
+    while (ahead) {
+      const batch: CandidateBatch = await ahead;
+      const full = batch.persons.length === BATCH_SIZE;
+      ahead = full ? load(batch.persons[batch.persons.length - 1]!.id) : null;
+      yield* batchItems(batch, paths);
     }
-    if (batch.persons.length < BATCH_SIZE) return;
-    after = batch.persons[batch.persons.length - 1]!.id;
+  } finally {
+    // Stopped early: the batch read ahead is not wanted, and must not fail unheard.
+    ahead?.catch(() => undefined);
+  }
+}
+
+function* batchItems(batch: CandidateBatch, paths: EntryPaths): Generator<Item> {
+  for (const person of batch.persons) {
+    const owner = `${person.first_name} ${person.last_name}`.trim();
+    const folder = recordFolder(owner, person.id);
+    for (const cv of batch.cvs.get(person.id) ?? []) {
+      const resume: ReportResume = {
+        attachmentId: cv.id,
+        storageKey: cv.storage_key,
+        fileName: cv.file_name,
+        sizeBytes: Number(cv.size_bytes),
+        path: paths.place(folder, cv.file_name),
+      };
+      yield { cv, resume, owner };
+    }
+    yield { person, batch };
   }
 }
