@@ -2,14 +2,12 @@
  * Rows of the Candidates Excel Report (SPEC §2.4): one per application, ordered by person id
  * then application id; a person without application gets one row with empty opening columns.
  * Persons are read in keyset batches, each with its child rows (report-batch.ts), so memory is
- * bounded whatever the account size. One batch is read ahead: while the caller writes this
- * batch's rows (and copies their CVs), the next batch's queries run — queued on the snapshot's one
- * connection, so still one at a time — and the database and the writer no longer wait for each
- * other (a quarter of the report's time was spent waiting on the database). The caller may stream
- * files between rows; a query of its own would queue behind the read-ahead.
+ * bounded whatever the account size. One batch is read ahead (batches-ahead.ts): the caller may
+ * stream files between rows; a query of its own would queue behind the read-ahead.
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
+import { batchesAhead } from "../../batches-ahead.js";
 import type { CellValue } from "../../xlsx/cell-value.js";
 import { customFieldCell, yesNo } from "./columns.js";
 import { type CvRow, loadPersonBatch, type PersonBatch, type PersonRow } from "./report-batch.js";
@@ -58,22 +56,14 @@ export async function* candidateReportRows(
 ): AsyncGenerator<CandidateReportRow> {
   const lookups = opts.lookups ?? (await loadReportLookups(db, accountId));
   const batchSize = opts.batchSize ?? REPORT_BATCH_SIZE;
-  const load = (after: string | null) => {
+  const load = async (after: string | null) => {
     opts.signal?.throwIfAborted();
     return loadPersonBatch(db, accountId, after, batchSize);
   };
-  let ahead: Promise<PersonBatch> | null = load(null);
-  try {
-    while (ahead) {
-      const batch: PersonBatch = await ahead;
-      const full = batch.persons.length === batchSize;
-      ahead = full ? load(batch.persons[batch.persons.length - 1]!.id) : null;
-      for (const person of batch.persons) yield* personRows(person, batch, lookups);
-    }
-  } finally {
-    // Stopped early: the batch read ahead is not wanted, and must not fail unheard.
-    ahead?.catch(() => undefined);
-  }
+  const last = (b: PersonBatch) =>
+    b.persons.length === batchSize ? b.persons[b.persons.length - 1]!.id : null;
+  for await (const batch of batchesAhead(load, last))
+    for (const person of batch.persons) yield* personRows(person, batch, lookups);
 }
 
 function* personRows(

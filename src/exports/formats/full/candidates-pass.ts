@@ -4,6 +4,7 @@
  * A person's row is written after their CVs, so it names the paths that are really in the zip.
  */
 
+import { batchesAhead } from "../../batches-ahead.js";
 import type { CsvFileWriter } from "../../csv/csv-writer.js";
 import type { ExportContext, SavedArtifact } from "../../export-format.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
@@ -94,28 +95,16 @@ export async function writeCandidatesPass(
   return { artifact, files: copier?.files ?? 0 };
 }
 
-/**
- * Each person's CVs (in upload order), then the person; batches one after another, the next one
- * loading (its ~10 queries queue on the snapshot's connection) while this one's files are copied.
- */
+/** Each person's CVs (in upload order), then the person; one batch read ahead (batches-ahead.ts). */
 async function* items(ctx: ExportContext): AsyncGenerator<Item> {
   const paths = new EntryPaths();
-  const load = (after: string | null) => {
+  const load = async (after: string | null) => {
     ctx.signal.throwIfAborted();
     return loadCandidateBatch(ctx.db, ctx.accountId, after, BATCH_SIZE);
   };
-  let ahead: Promise<CandidateBatch> | null = load(null);
-  try {
-    while (ahead) {
-      const batch: CandidateBatch = await ahead;
-      const full = batch.persons.length === BATCH_SIZE;
-      ahead = full ? load(batch.persons[batch.persons.length - 1]!.id) : null;
-      yield* batchItems(batch, paths);
-    }
-  } finally {
-    // Stopped early: the batch read ahead is not wanted, and must not fail unheard.
-    ahead?.catch(() => undefined);
-  }
+  const last = (b: CandidateBatch) =>
+    b.persons.length === BATCH_SIZE ? b.persons[b.persons.length - 1]!.id : null;
+  for await (const batch of batchesAhead(load, last)) yield* batchItems(batch, paths);
 }
 
 function* batchItems(batch: CandidateBatch, paths: EntryPaths): Generator<Item> {

@@ -2,6 +2,7 @@
  * Keyset batching shared by the Data Files tables: rows of one table of one account, by id, a
  * batch at a time, each batch expanded with its lookups before any of its rows is yielded.
  */
+import { batchesAhead } from "../../../batches-ahead.js";
 import type { CsvValue } from "../../../csv/csv-dialect.js";
 import type { CsvTableSource } from "./csv-table.js";
 
@@ -39,12 +40,8 @@ export type PageLoader<R> = (after: string, limit: number) => Promise<R[]>;
 export type BatchExpander<R> = (batch: R[], span: Span) => Promise<CsvValue[][]>;
 
 /**
- * Yields every row of a table: page by page in id order, each page expanded by `expand`. One
- * batch is read ahead: while the consumer writes batch N's rows (CSV, deflate, storage), batch
- * N+1's page and lookups run on the database — they queue on the snapshot's one connection, so
- * still one query at a time, but the database no longer waits for the writer nor the writer for
- * the database (the Data Files phase was a third idle). Every query of a batch has completed
- * before its first row is yielded.
+ * Yields every row of a table: page by page in id order, each page expanded by `expand`, one
+ * batch read ahead (batches-ahead.ts).
  */
 export async function* keysetRows<R extends { id: string }>(
   source: CsvTableSource,
@@ -53,22 +50,12 @@ export async function* keysetRows<R extends { id: string }>(
 ): AsyncGenerator<CsvValue[]> {
   const size = (source as BatchedSource).batchSize ?? DEFAULT_BATCH_SIZE;
   type Loaded = { rows: CsvValue[][]; last: string | null };
-  const load = async (after: string): Promise<Loaded> => {
+  const load = async (after: string | null): Promise<Loaded> => {
     source.signal.throwIfAborted();
-    const batch = await page(after, size);
+    const batch = await page(after ?? START, size);
     if (batch.length === 0) return { rows: [], last: null };
     const span = { first: batch[0]!.id, last: batch[batch.length - 1]!.id };
     return { rows: await expand(batch, span), last: batch.length < size ? null : span.last };
   };
-  let ahead: Promise<Loaded> | null = load(START);
-  try {
-    while (ahead) {
-      const loaded: Loaded = await ahead;
-      ahead = loaded.last === null ? null : load(loaded.last);
-      yield* loaded.rows;
-    }
-  } finally {
-    // Stopped early: the batch read ahead is not wanted, and must not fail unheard.
-    ahead?.catch(() => undefined);
-  }
+  for await (const loaded of batchesAhead(load, (l) => l.last)) yield* loaded.rows;
 }
