@@ -64,12 +64,14 @@ export function createDatabase(opts: DatabaseOptions): Database {
       connectionString: opts.databaseUrl,
       max: opts.poolSize ?? 10,
       types: pgTypes,
-      // Timestamps come back in UTC whatever the server's default (timestamptzText's fast path).
-      options: "-c TimeZone=UTC",
     });
     // Pooled clients by backend pid, so a read snapshot can find its own connection for COPY.
     const clients = new Map<number, pg.PoolClient>();
     pool.on("connect", (c) => {
+      // Timestamps in UTC whatever the server's default (timestamptzText's fast path). A SET, not
+      // a startup `options`, which PgBouncer refuses; it runs before any query the pool hands on.
+      // Should it fail, timestamps of other offsets take the slower `Date` path, still right.
+      c.query("set time zone 'UTC'").catch(() => undefined);
       const pid = (c as unknown as { processID: number | null }).processID;
       if (pid !== null) clients.set(pid, c as pg.PoolClient);
     });

@@ -5,7 +5,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { timestamptzText } from "../../src/db/create-db.js";
+import { createDatabase, timestamptzText } from "../../src/db/create-db.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
 
 const INSTANTS = [
@@ -36,10 +36,18 @@ describe.skipIf(!DIALECTS.includes("postgres"))("timestamptz from PostgreSQL", (
   });
   afterAll(() => database?.drop());
 
-  it("reads every instant back as toISOString writes it", async () => {
-    for (const at of INSTANTS) {
-      const { rows } = await sql<{ t: string }>`select ${at}::timestamptz(3) as t`.execute(database.db);
-      expect(rows[0]!.t).toBe(new Date(at).toISOString());
+  it("reads every instant back as toISOString writes it, its sessions in UTC", async () => {
+    // A pool opened after the database's default changed: its sessions start in Asia/Kolkata.
+    const fresh = createDatabase({ databaseUrl: database.url!, poolSize: 1 });
+    try {
+      const { rows: tz } = await sql<{ TimeZone: string }>`show time zone`.execute(fresh.db);
+      expect(tz[0]!.TimeZone).toBe("UTC");
+      for (const at of INSTANTS) {
+        const { rows } = await sql<{ t: string }>`select ${at}::timestamptz(3) as t`.execute(fresh.db);
+        expect(rows[0]!.t).toBe(new Date(at).toISOString());
+      }
+    } finally {
+      await fresh.close();
     }
   });
 });
