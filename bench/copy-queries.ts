@@ -4,24 +4,17 @@
  * exports' own layouts (snapshot files, full export tables) so they follow any change to them.
  */
 import { DATA_TABLES } from "../src/exports/formats/full/tables/index.js";
+import { fileWhere } from "../src/exports/formats/snapshot/copy-rows.js";
 import { SNAPSHOT_FILES } from "../src/exports/formats/snapshot/layout.js";
 import { storedColumns } from "../src/exports/formats/snapshot/table-rows.js";
 import { type CopyQuery, ident, lit } from "./contenders.js";
 
 /** COPY of exactly the snapshot's CSVs: each layout file's stored columns, rows and order. */
 export function snapshotQueries(accountId: string): CopyQuery[] {
-  return SNAPSHOT_FILES.map((f) => {
-    const where = [`account_id = ${lit(accountId)}`];
-    if (f.kind === "enrichment") where.push("enrichment is not null");
-    if (f.where?.in) where.push(`${ident(f.where.column)} in (${f.where.in.map(lit).join(", ")})`);
-    if (f.where?.notIn?.length)
-      where.push(`${ident(f.where.column)} not in (${f.where.notIn.map(lit).join(", ")})`);
-    const cols = storedColumns(f).map(ident).join(", ");
-    return {
-      name: f.path.replace(/\//g, "__"),
-      select: `select ${cols} from ${ident(f.table)} where ${where.join(" and ")} order by id`,
-    };
-  });
+  return SNAPSHOT_FILES.map((f) => ({
+    name: f.path.replace(/\//g, "__"),
+    select: `select ${storedColumns(f).map(ident).join(", ")} from ${ident(f.table)} where ${fileWhere({ lit, ident }, accountId, f)} order by id`,
+  }));
 }
 
 /**

@@ -100,6 +100,9 @@ export function createDatabase(opts: DatabaseOptions): Database {
             // 1,000-row batch of a 457,000-row audit log. Plain index scans are right for these
             // reads whatever the statistics say; LOCAL ends with the snapshot's transaction.
             await sql`set local enable_bitmapscan = off`.execute(trx);
+            // Shortest round-trip float text (PostgreSQL 12+'s default, pinned for the snapshot):
+            // COPY (pg-copy.ts) and the rows read through the driver then spell the same digits.
+            await sql`set local extra_float_digits = 1`.execute(trx);
             const client = clients.get(rows[0]!.pid);
             const unbind = client ? bindSnapshotClient(trx, client) : () => {};
             try {

@@ -34,12 +34,9 @@ export interface CopyQuoting {
  * when `db` is not a PostgreSQL read snapshot. No other query may run on `db` until the stream
  * has ended (they would queue behind it on the one connection).
  */
-export async function copyOut(db: Kysely<DB>, select: (q: CopyQuoting) => string): Promise<Readable | null> {
+export function copyOut(db: Kysely<DB>, select: (q: CopyQuoting) => string): Readable | null {
   const client = SNAPSHOT_CLIENTS.get(db);
   if (!client) return null;
-  // Shortest round-trip float text (PostgreSQL 12+'s default, pinned here): what the row path
-  // reads through the driver, so both paths write the same digits.
-  await client.query("set local extra_float_digits = 1");
   const q: CopyQuoting = {
     lit: (v) => client.escapeLiteral(v),
     ident: (n) => client.escapeIdentifier(n),

@@ -37,7 +37,7 @@ export async function copyFileRecords(source: RowSource, file: SnapshotFile): Pr
   if (doubles.length && !(await plainDoubles(source, file, doubles))) return null;
   return copyOut(source.db, (q) => {
     const select = [...types].map(([c, t]) => spelled(q.ident(c), t)).join(", ");
-    return `select ${select} from ${q.ident(file.table)} where ${where(q, source.accountId, file)} order by id`;
+    return `select ${select} from ${q.ident(file.table)} where ${fileWhere(q, source.accountId, file)} order by id`;
   });
 }
 
@@ -64,8 +64,11 @@ function spelled(col: string, type: ColumnType): string {
   }
 }
 
-/** The file's rows: the account, its row filter, non-null enrichment (as `table-rows.ts`). */
-function where(q: CopyQuoting, accountId: string, file: SnapshotFile): string {
+/**
+ * The file's rows as a SQL condition: the account, its row filter, non-null enrichment (what
+ * `filtered` in table-rows.ts builds with Kysely). Also the bench's COPY baseline's condition.
+ */
+export function fileWhere(q: CopyQuoting, accountId: string, file: SnapshotFile): string {
   const terms = [`account_id = ${q.lit(accountId)}`];
   if (file.kind === "enrichment") terms.push("enrichment is not null");
   const w = file.where;
