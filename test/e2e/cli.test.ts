@@ -4,24 +4,21 @@ import os from "node:os";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, spawnCli } from "../support/cli.js";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { type CliSetup, cliSetup, runCli, spawnCli } from "../support/cli.js";
+import { DIALECTS } from "../support/dialects.js";
 
 // real: the compiled CLI as child processes, SQLite file / PostgreSQL database, local blob dir.
 describe.each(DIALECTS)("hirevault CLI on %s", (dialect) => {
-  let database: TestDatabase;
+  let cli: CliSetup;
   let dataDir: string;
   let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    await database.close(); // the CLI processes own the database from here
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-cli-"));
-    env = { HIREVAULT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: "0", HIREVAULT_DEMO: "false" };
+    cli = await cliSetup(dialect, "hv-cli-");
+    ({ dataDir, env } = cli);
   });
   afterAll(async () => {
-    await database.drop().catch(() => undefined);
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await cli?.remove();
   });
 
   it("migrates, seeds, refuses a second account of the same name, and creates tokens", async () => {

@@ -1,29 +1,26 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../src/db/create-db.js";
-import { runCli } from "../support/cli.js";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { type CliSetup, cliSetup, runCli } from "../support/cli.js";
+import { DIALECTS, type TestDatabase } from "../support/dialects.js";
 
 // real: the compiled CLI as child processes, SQLite file / PostgreSQL database, local blob dir.
 // The full export is not made here (no worker runs): the gate's job ends at `queued`.
 describe.each(DIALECTS)("hirevault invoice and the full export's payment gate on %s", (dialect) => {
+  let cli: CliSetup;
   let database: TestDatabase;
   let dataDir: string;
   let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    await database.close(); // the CLI processes own the database from here
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-invoice-cli-"));
-    env = { HIREVAULT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: "0", HIREVAULT_DEMO: "false" };
+    cli = await cliSetup(dialect, "hv-invoice-cli-");
+    ({ database, dataDir, env } = cli);
     const seeded = await runCli(["seed", "--account", "acme", "--candidates", "5", "--seed", "inv"], env);
     expect(seeded.code, seeded.stderr).toBe(0);
   });
   afterAll(async () => {
-    await database.drop().catch(() => undefined);
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await cli?.remove();
   });
 
   /** Reads the database the CLI wrote (after the CLI process has exited). */

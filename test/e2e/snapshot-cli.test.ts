@@ -1,33 +1,29 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SNAPSHOT_FILES } from "../../src/exports/formats/snapshot/layout.js";
-import { runCli } from "../support/cli.js";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { type CliSetup, cliSetup, runCli } from "../support/cli.js";
+import { DIALECTS } from "../support/dialects.js";
 import { readMachineExport } from "../support/read-export.js";
 
 // real: the compiled CLI as child processes, SQLite file / PostgreSQL database, local blob dir.
 describe.each(DIALECTS)("hirevault export snapshot on %s", (dialect) => {
-  let database: TestDatabase;
+  let cli: CliSetup;
   let dataDir: string;
   let env: Record<string, string | undefined>;
   let persons: number;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    await database.close(); // the CLI processes own the database from here
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-snap-cli-"));
-    env = { HIREVAULT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: "0", HIREVAULT_DEMO: "false" };
+    cli = await cliSetup(dialect, "hv-snap-cli-");
+    ({ dataDir, env } = cli);
     expect((await runCli(["migrate"], env)).code).toBe(0);
     const seeded = await runCli(["seed", "--account", "acme", "--candidates", "15", "--seed", "s1"], env);
     expect(seeded.code, seeded.stderr).toBe(0);
     persons = (JSON.parse(seeded.stdout) as { counts: Record<string, number> }).counts.persons!;
   }, 120_000);
   afterAll(async () => {
-    await database.drop().catch(() => undefined);
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await cli?.remove();
   });
 
   it("writes the snapshot zip into --out (a pending invoice does not hold it): progress on stderr, path on stdout", async () => {

@@ -1,9 +1,6 @@
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, spawnCli } from "../support/cli.js";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { type CliSetup, cliSetup, runCli, spawnCli } from "../support/cli.js";
+import { DIALECTS } from "../support/dialects.js";
 
 interface Listed {
   email: string;
@@ -43,22 +40,18 @@ async function signInOverHttp(url: string, account: string, email: string, passw
 
 // real: the compiled CLI as child processes, SQLite file / PostgreSQL database, a real server.
 describe.each(DIALECTS)("hirevault user (CLI) on %s", (dialect) => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let cli: CliSetup;
   let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    await database.close(); // the CLI processes own the database from here
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-user-cli-"));
-    env = { HIREVAULT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: "0", HIREVAULT_DEMO: "false" };
+    cli = await cliSetup(dialect, "hv-user-cli-");
+    ({ env } = cli);
     expect((await runCli(["migrate"], env)).code).toBe(0);
     const seeded = await runCli(["seed", "--account", "acme", "--candidates", "1", "--seed", "u1"], env);
     expect(seeded.code, seeded.stderr).toBe(0);
   });
   afterAll(async () => {
-    await database.drop().catch(() => undefined);
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await cli?.remove();
   });
 
   it("lists team members, sets passwords (printed or read from stdin) that sign in over HTTP", async () => {

@@ -1,7 +1,34 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
+import type { DialectName } from "../../src/db/dialect.js";
+import { createTestDatabase, type TestDatabase } from "./dialects.js";
 
 export const BIN = path.resolve("bin/hirevault.js");
+
+/** What a CLI suite runs against: a fresh database, a data dir, and the environment naming both. */
+export interface CliSetup {
+  /** Closed: the CLI processes own it. */
+  database: TestDatabase;
+  dataDir: string;
+  env: Record<string, string | undefined>;
+  /** Drops the database and removes the data dir. */
+  remove(): Promise<void>;
+}
+
+/** A migrated database the CLI processes own and a data dir under `os.tmpdir()` named `prefix…`. */
+export async function cliSetup(dialect: DialectName, prefix: string): Promise<CliSetup> {
+  const database = await createTestDatabase(dialect);
+  await database.close(); // the CLI processes own the database from here
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const env = { HIREVAULT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: "0", HIREVAULT_DEMO: "false" };
+  const remove = async () => {
+    await database.drop().catch(() => undefined);
+    await fs.rm(dataDir, { recursive: true, force: true });
+  };
+  return { database, dataDir, env, remove };
+}
 
 export interface CliResult {
   code: number | null;
