@@ -34,6 +34,20 @@ export interface PresignGetOptions {
   contentType?: string;
 }
 
+/** Most keys {@link BlobStore.deleteMany} takes at once: S3's DeleteObjects limit. */
+export const MAX_DELETE_BATCH = 1000;
+
+/** What {@link BlobStore.removeAbandonedWrites} did. */
+export interface AbandonedWrites {
+  removed: number;
+  /**
+   * Set when the storage server cannot list unfinished writes (some S3-compatible servers answer
+   * `NotImplemented` to ListMultipartUploads; credentials may lack the permission): its answer,
+   * for the log. The bucket's lifecycle rule is then the only thing that removes them.
+   */
+  unsupported?: string;
+}
+
 /** Anything `put` accepts: a stream (never buffered whole) or bytes already in memory. */
 export type BlobBody = NodeJS.ReadableStream | Readable | Buffer | Uint8Array;
 
@@ -67,6 +81,31 @@ export interface BlobStore {
    * all), in byte order of the keys. Pages or directories are fetched only as the caller iterates.
    */
   list(prefix: string): AsyncIterable<BlobInfo>;
+  /**
+   * Every blob whose key starts with `prefix`, in no set order, in constant memory however many
+   * there are: S3 list pages, local folders read a few entries at a time (never a whole folder at
+   * once, as the sorted {@link list} must). For sweeps over millions of keys. Blobs may be deleted
+   * while the scan runs; one put or deleted meanwhile may or may not be seen, the others are seen
+   * once.
+   */
+  scan(prefix: string): AsyncIterable<BlobInfo>;
+  /**
+   * The names of the folders right below `prefix` (`""` or ending in `/`): for `accounts/`, the
+   * account ids that have files. S3's common prefixes of a `/`-delimited listing, a page at a time;
+   * no set order.
+   */
+  listFolders(prefix: string): AsyncIterable<string>;
+  /**
+   * Deletes up to {@link MAX_DELETE_BATCH} keys (one request on S3). Missing keys are not an error.
+   * @throws {RangeError} for more keys than that; the error of the first key that failed.
+   */
+  deleteMany(keys: readonly string[]): Promise<void>;
+  /**
+   * Removes writes that started before `before` and never finished (their process was killed):
+   * the local store's `<root>/.tmp/*.part` files last written before it, S3's incomplete
+   * multipart uploads initiated before it. Pages through them, removing as it goes.
+   */
+  removeAbandonedWrites(before: Date): Promise<AbandonedWrites>;
   /**
    * A time-limited URL that downloads the blob directly from S3. Only present when the backend
    * can sign URLs. Signing is local (no request is made), so a missing blob shows only when the

@@ -1,31 +1,38 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { lstat, mkdir, open, opendir, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { discardBody, toReadable } from "./blob-body.js";
 import { assertValidKey, assertValidPrefix } from "./blob-key.js";
 import {
+  type AbandonedWrites,
   type BlobBody,
   type BlobInfo,
   BlobNotFoundError,
   type BlobStore,
   type ByteRange,
   InvalidBlobKeyError,
+  MAX_DELETE_BATCH,
   type PutOptions,
   RangeNotSatisfiableError,
 } from "./blob-store.js";
 import { assertValidRange, resolveRange } from "./byte-range.js";
+import { forEachLimited } from "./for-each-limited.js";
 
 /** Folder under the root for in-flight writes; same filesystem as the blobs, so `rename` is atomic. */
 const TMP_DIR = ".tmp";
+/** Suffix of an in-flight write's temp file in {@link TMP_DIR}. */
+const TMP_SUFFIX = ".part";
 // Blobs are CVs: only the service account may read them.
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
 // Temp files this old can only be left over from a crash; younger ones may belong to a live put
 // in another process (server and worker share the data dir).
 const STALE_TMP_MS = 24 * 60 * 60 * 1000;
+/** Files deleted at once by `deleteMany`: enough to hide the syscalls' latency, few open at once. */
+const DELETE_CONCURRENCY = 16;
 
 const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | null)?.code;
 /** Errors meaning "no file at this path": missing, or a path segment is a file, or it is a folder. */
@@ -68,7 +75,7 @@ export class LocalBlobStore implements BlobStore {
       discardBody(body);
       throw err;
     }
-    const tmp = path.join(this.#tmpDir, `${randomUUID()}.part`);
+    const tmp = path.join(this.#tmpDir, `${randomUUID()}${TMP_SUFFIX}`);
     try {
       // `wx` never reuses an existing file; `flush` fsyncs before close so the rename below never
       // publishes a file whose data is still only in the page cache.
@@ -145,6 +152,80 @@ export class LocalBlobStore implements BlobStore {
     assertValidPrefix(prefix);
     // Start at the deepest folder the prefix names fully; the rest of it filters names there.
     yield* this.#walk(prefix.slice(0, prefix.lastIndexOf("/") + 1), prefix);
+  }
+
+  async *scan(prefix: string): AsyncIterable<BlobInfo> {
+    assertValidPrefix(prefix);
+    yield* this.#scanDir(prefix.slice(0, prefix.lastIndexOf("/") + 1), prefix);
+  }
+
+  async *listFolders(prefix: string): AsyncIterable<string> {
+    assertValidPrefix(prefix);
+    if (prefix !== "" && !prefix.endsWith("/"))
+      throw new InvalidBlobKeyError(prefix, 'must be "" or end in "/"');
+    const dir = await this.#openDir(prefix);
+    if (!dir) return;
+    for await (const e of dir) {
+      if (e.isDirectory() && !(prefix === "" && e.name === TMP_DIR)) yield e.name;
+    }
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length > MAX_DELETE_BATCH) throw new RangeError(`at most ${MAX_DELETE_BATCH} keys at once`);
+    await forEachLimited(keys, DELETE_CONCURRENCY, (key) => this.delete(key));
+  }
+
+  /**
+   * Removes `.part` files of `.tmp/` last written before `before`. A live put writes its temp file
+   * continuously, so its modification time stays recent however long the put takes; only a put
+   * whose process died (or whose source stalled for the whole grace period) leaves an old one.
+   */
+  async removeAbandonedWrites(before: Date): Promise<AbandonedWrites> {
+    let removed = 0;
+    const dir = await opendir(this.#tmpDir).catch((err: unknown) => {
+      if (isMissing(err)) return null;
+      throw err;
+    });
+    if (!dir) return { removed };
+    for await (const e of dir) {
+      if (!e.isFile() || !e.name.endsWith(TMP_SUFFIX)) continue;
+      const file = path.join(this.#tmpDir, e.name);
+      const info = await lstat(file).catch(() => null); // gone: its put finished meanwhile
+      if (!info || info.mtimeMs >= before.getTime()) continue;
+      await rm(file, { force: true });
+      removed++;
+    }
+    return { removed };
+  }
+
+  /** The folder `dirKey` (`""` or ending in `/`) opened for reading a few entries at a time; null if missing. */
+  async #openDir(dirKey: string): Promise<import("node:fs").Dir | null> {
+    return opendir(path.join(this.#root, ...dirKey.split("/"))).catch((err: unknown) => {
+      if (isMissing(err)) return null;
+      throw err;
+    });
+  }
+
+  /** Yields blobs under the folder `dirKey` in directory order, holding one open folder per level. */
+  async *#scanDir(dirKey: string, prefix: string): AsyncGenerator<BlobInfo> {
+    const dir = await this.#openDir(dirKey);
+    if (!dir) return;
+    // The iterator closes the folder when it ends, throws, or the caller stops early.
+    for await (const e of dir) {
+      if (dirKey === "" && e.name === TMP_DIR) continue;
+      const key = `${dirKey}${e.name}`;
+      if (e.isDirectory()) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`))
+          yield* this.#scanDir(`${key}/`, prefix);
+        continue;
+      }
+      if (!e.isFile() || !key.startsWith(prefix)) continue;
+      const info = await stat(path.join(this.#root, ...key.split("/"))).catch((err: unknown) => {
+        if (isMissing(err)) return null; // deleted since it was read
+        throw err;
+      });
+      if (info) yield { key, size: info.size, lastModified: info.mtime };
+    }
   }
 
   /** Yields blobs under the folder `dirKey` (`""` or ending in `/`), one `readdir` at a time. */

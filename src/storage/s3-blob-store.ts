@@ -1,8 +1,12 @@
 import { pipeline, Readable, Transform } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -11,16 +15,20 @@ import { contentDisposition } from "../domain/content-disposition.js";
 import { discardBody, isBytes, toReadable } from "./blob-body.js";
 import { assertValidKey, assertValidPrefix } from "./blob-key.js";
 import {
+  type AbandonedWrites,
   type BlobBody,
   type BlobInfo,
   BlobNotFoundError,
   type BlobStore,
   type ByteRange,
+  InvalidBlobKeyError,
+  MAX_DELETE_BATCH,
   type PresignGetOptions,
   type PutOptions,
   RangeNotSatisfiableError,
 } from "./blob-store.js";
 import { assertValidRange, toRangeHeader } from "./byte-range.js";
+import { forEachLimited } from "./for-each-limited.js";
 import { assertPresignExpiry } from "./presign-limits.js";
 
 /** Options for {@link S3BlobStore}. Credentials fall back to the SDK's default chain when omitted. */
@@ -42,6 +50,8 @@ export interface S3BlobStoreOptions {
 const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 2;
 const MAX_LIST_PAGE = 1000;
+/** Multipart uploads aborted at once by `removeAbandonedWrites`. */
+const ABORT_CONCURRENCY = 8;
 
 type Presigner = typeof import("@aws-sdk/s3-request-presigner");
 let presigner: Promise<Presigner> | undefined;
@@ -200,6 +210,113 @@ export class S3BlobStore implements BlobStore {
     } while (token);
   }
 
+  /** S3 lists in pages whatever the order, so a scan is the listing. */
+  scan(prefix: string): AsyncIterable<BlobInfo> {
+    return this.list(prefix);
+  }
+
+  /**
+   * One key per folder: asks for the first key after everything seen so far, then skips past the
+   * whole folder it belongs to (`StartAfter`), so the folder's own files, however many, are never
+   * listed. Every S3-compatible server implements `start-after`; delimiter listings are less
+   * reliable (s3rver only reports a folder that holds a file directly). One request per folder.
+   */
+  async *listFolders(prefix: string): AsyncIterable<string> {
+    assertValidPrefix(prefix);
+    if (prefix !== "" && !prefix.endsWith("/"))
+      throw new InvalidBlobKeyError(prefix, 'must be "" or end in "/"');
+    let startAfter: string | undefined;
+    for (;;) {
+      const page = await this.#client.send(
+        new ListObjectsV2Command({
+          Bucket: this.#bucket,
+          Prefix: prefix || undefined,
+          StartAfter: startAfter,
+          MaxKeys: 1,
+        }),
+      );
+      const key = page.Contents?.[0]?.Key;
+      if (key === undefined || !key.startsWith(prefix)) return;
+      const slash = key.indexOf("/", prefix.length);
+      if (slash === -1) {
+        startAfter = key; // a blob right below the prefix, not a folder
+        continue;
+      }
+      yield key.slice(prefix.length, slash);
+      // "0" is the byte after "/": every key of the folder sorts before `<folder>0`, and the only
+      // key this skips besides them is a blob named exactly `<folder>0`, which is not a folder.
+      startAfter = `${key.slice(0, slash)}0`;
+    }
+  }
+
+  /** One DeleteObjects request (quiet: S3 answers only the keys it could not delete). */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length > MAX_DELETE_BATCH) throw new RangeError(`at most ${MAX_DELETE_BATCH} keys at once`);
+    for (const key of keys) assertValidKey(key);
+    if (keys.length === 0) return;
+    const res = await this.#client.send(
+      new DeleteObjectsCommand({
+        Bucket: this.#bucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    const failed = res.Errors?.[0];
+    if (failed) {
+      throw new Error(
+        `S3BlobStore: could not delete ${failed.Key} (${failed.Code}: ${failed.Message}) and ${res.Errors!.length - 1} more`,
+      );
+    }
+  }
+
+  /**
+   * Aborts multipart uploads initiated before `before`: S3 keeps (and bills) the parts of an
+   * upload whose process died until it is aborted. Paged with ListMultipartUploads; an upload
+   * completed or aborted meanwhile (NoSuchUpload) counts as gone. A server without the call, or
+   * credentials without the permission, is reported in `unsupported`, not thrown.
+   */
+  async removeAbandonedWrites(before: Date): Promise<AbandonedWrites> {
+    let removed = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      let page: ListMultipartUploadsCommandOutput;
+      try {
+        page = await this.#listUploads(keyMarker, uploadIdMarker);
+      } catch (err) {
+        if (!isNotImplemented(err) && !isAccessDenied(err)) throw err;
+        return { removed, unsupported: `${(err as Error).name}: ${(err as Error).message}` };
+      }
+      const stale = (page.Uploads ?? []).filter(
+        (u) => u.Key !== undefined && u.UploadId !== undefined && u.Initiated && u.Initiated < before,
+      );
+      await forEachLimited(stale, ABORT_CONCURRENCY, async (u) => {
+        try {
+          await this.#client.send(
+            new AbortMultipartUploadCommand({ Bucket: this.#bucket, Key: u.Key, UploadId: u.UploadId }),
+          );
+        } catch (err) {
+          if ((err as Error | null)?.name !== "NoSuchUpload" && httpStatus(err) !== 404) throw err;
+        }
+        removed++;
+      });
+      const more = page.IsTruncated === true;
+      keyMarker = more ? page.NextKeyMarker : undefined;
+      uploadIdMarker = more ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker !== undefined);
+    return { removed };
+  }
+
+  #listUploads(keyMarker: string | undefined, uploadIdMarker: string | undefined) {
+    return this.#client.send(
+      new ListMultipartUploadsCommand({
+        Bucket: this.#bucket,
+        MaxUploads: this.#listPageSize,
+        KeyMarker: keyMarker,
+        UploadIdMarker: uploadIdMarker,
+      }),
+    );
+  }
+
   /**
    * A SigV4 query-string-signed GET URL (signed locally: no request to S3). The file name and
    * content type are signed into the URL as `response-content-disposition` / `-type`, so S3
@@ -245,6 +362,19 @@ function totalFromContentRange(header: string | undefined): number | undefined {
 function isNotFound(err: unknown): boolean {
   const name = (err as Error | null)?.name;
   return name === "NoSuchKey" || name === "NotFound" || httpStatus(err) === 404;
+}
+
+/**
+ * The credentials may not list uploads (no `s3:ListBucketMultipartUploads`): like a server without
+ * the call, reported once rather than failing every sweep; the lifecycle rule covers it.
+ */
+function isAccessDenied(err: unknown): boolean {
+  return (err as Error | null)?.name === "AccessDenied" || httpStatus(err) === 403;
+}
+
+/** The server does not offer the operation at all (s3rver, for ListMultipartUploads: 501). */
+function isNotImplemented(err: unknown): boolean {
+  return (err as Error | null)?.name === "NotImplemented" || httpStatus(err) === 501;
 }
 
 function isInvalidRange(err: unknown): boolean {

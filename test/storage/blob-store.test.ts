@@ -270,6 +270,74 @@ describe.each(backends)("BlobStore contract: $name", ({ start }) => {
     });
   });
 
+  describe("sweeping: scan, listFolders, deleteMany", () => {
+    // "d" holds no file directly, only a folder: it is a folder all the same.
+    const keys = [
+      "sweep/a/1",
+      "sweep/a/2",
+      "sweep/a/deep/3",
+      "sweep/b/4",
+      "sweep/c/5",
+      "sweep/d/deep/6",
+      "sweep/top",
+      "sweepy/7",
+    ];
+    beforeAll(async () => {
+      for (const [i, key] of keys.entries()) await store.put(key, Buffer.alloc(i + 1));
+    });
+
+    it("scan yields every blob under the prefix once, with size and age, across pages", async () => {
+      b.requests?.splice(0);
+      const scanned = await collect(store.scan("sweep/"));
+      expect(scanned.map((i) => i.key).sort()).toEqual(keys.filter((k) => k.startsWith("sweep/")).sort());
+      for (const i of scanned) {
+        expect(i.size).toBe(keys.indexOf(i.key) + 1);
+        expect(i.lastModified).toBeInstanceOf(Date);
+      }
+      // 7 keys at 2 per page: S3 is scanned a page at a time, never in one request.
+      if (b.requests) expect(requestsMatching(/list-type=2/)).toBe(4);
+      expect((await collect(store.scan("sweep/a"))).map((i) => i.key).sort()).toEqual([
+        "sweep/a/1",
+        "sweep/a/2",
+        "sweep/a/deep/3",
+      ]);
+      expect(await collect(store.scan("sweep/none/"))).toEqual([]);
+    });
+
+    it("listFolders names the folders right below a prefix, not the blobs", async () => {
+      expect((await collect(store.listFolders("sweep/"))).sort()).toEqual(["a", "b", "c", "d"]);
+      expect((await collect(store.listFolders(""))).sort()).toContain("sweep");
+      expect(await collect(store.listFolders("sweep/a/deep/"))).toEqual([]);
+      expect(await collect(store.listFolders("sweep/none/"))).toEqual([]);
+      await expect(collect(store.listFolders("sweep/a"))).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(collect(store.listFolders("../"))).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    });
+
+    it("deleteMany removes exactly the keys given, missing ones included, in one request on S3", async () => {
+      b.requests?.splice(0);
+      await store.deleteMany(["sweep/a/1", "sweep/a/deep/3", "sweep/never/stored"]);
+      if (b.requests)
+        expect(b.requests.filter((r) => r.startsWith("POST") && /\?delete/.test(r))).toHaveLength(1);
+      expect((await collect(store.list("sweep/a/"))).map((i) => i.key)).toEqual(["sweep/a/2"]);
+      await store.deleteMany([]);
+      await expect(store.deleteMany(["sweep/../x"])).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(store.deleteMany(Array.from({ length: 1001 }, (_, i) => `k/${i}`))).rejects.toBeInstanceOf(
+        RangeError,
+      );
+    });
+
+    it("a scan goes on while the blobs it yielded are deleted, and sees each of the others once", async () => {
+      const seen: string[] = [];
+      for await (const blob of store.scan("sweep/")) {
+        seen.push(blob.key);
+        await store.deleteMany([blob.key]);
+      }
+      expect(seen.sort()).toEqual(["sweep/a/2", "sweep/b/4", "sweep/c/5", "sweep/d/deep/6", "sweep/top"]);
+      expect(await collect(store.scan("sweep/"))).toEqual([]);
+      expect((await collect(store.list("sweepy/"))).map((i) => i.key)).toEqual(["sweepy/7"]);
+    });
+  });
+
   describe("key validation", () => {
     const invalid = ["../x", "/abs", "a\\b", "a//b", "", "a/./b", "a/", "a/..", "nul\u0000byte", "tab\there"];
 

@@ -102,4 +102,44 @@ describe("LocalBlobStore", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("removeAbandonedWrites removes .part files last written before the cutoff, and only those", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "hirevault-sweep-"));
+    try {
+      const tmp = path.join(dir, ".tmp");
+      const sweeper = new LocalBlobStore(dir);
+      // No .tmp folder yet (nothing was ever written): nothing to do, no error.
+      expect(await sweeper.removeAbandonedWrites(new Date())).toEqual({ removed: 0 });
+      await mkdir(tmp);
+      const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+      for (const name of ["crashed.part", "fresh.part", "not-a-part-file"])
+        await writeFile(path.join(tmp, name), "x");
+      for (const name of ["crashed.part", "not-a-part-file"])
+        await utimes(path.join(tmp, name), twoDaysAgo, twoDaysAgo);
+      const oneDayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
+      expect(await sweeper.removeAbandonedWrites(oneDayAgo)).toEqual({ removed: 1 });
+      expect((await readdir(tmp)).sort()).toEqual(["fresh.part", "not-a-part-file"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("removeAbandonedWrites keeps the temp file of a put still streaming", async () => {
+    const controller = new AbortController();
+    const pending = store.put("inflight/cv", stallingStream(Buffer.from("first chunk")), {
+      signal: controller.signal,
+    });
+    pending.catch(() => undefined);
+    try {
+      await expect.poll(tmpFiles).toHaveLength(1);
+      // Everything written before this instant counts as abandoned; the live put wrote just now.
+      const before = new Date(Date.now() - 5_000);
+      expect(await store.removeAbandonedWrites(before)).toEqual({ removed: 0 });
+      expect(await tmpFiles()).toHaveLength(1);
+    } finally {
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    }
+    expect(await tmpFiles()).toEqual([]);
+  });
 });

@@ -11,6 +11,8 @@ export interface S3rverHarness {
   /** s3rver's fixed dummy account. */
   accessKeyId: string;
   secretAccessKey: string;
+  /** s3rver's own folder (its file store: `<directory>/<bucket>/…`). */
+  directory: string;
   /** Every request seen, e.g. `PUT /test-bucket/k?partNumber=1&uploadId=…`; clear it with `length = 0`. */
   requests: string[];
   stop(): Promise<void>;
@@ -67,6 +69,7 @@ export async function startS3rver(bucket = "test-bucket"): Promise<S3rverHarness
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
+    directory,
     accessKeyId: "S3RVER",
     secretAccessKey: "S3RVER",
     requests,

@@ -250,5 +250,9 @@ export function failingStore(
     head: (key) => real.head(key),
     delete: (key) => real.delete(key),
     list: (prefix) => real.list(prefix),
+    scan: (prefix) => real.scan(prefix),
+    listFolders: (prefix) => real.listFolders(prefix),
+    deleteMany: (keys) => real.deleteMany(keys),
+    removeAbandonedWrites: (before) => real.removeAbandonedWrites(before),
   };
 }
