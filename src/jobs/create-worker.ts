@@ -16,6 +16,7 @@ import { ReleasePaidExportsTask } from "./tasks/release-paid-exports.task.js";
 import { RunExportsTask } from "./tasks/run-exports.task.js";
 import { ScheduleBackupsTask } from "./tasks/schedule-backups.task.js";
 import { createSendEmailsTask } from "./tasks/send-emails.task.js";
+import { SweepStorageTask } from "./tasks/sweep-storage.task.js";
 import { Worker } from "./worker.js";
 
 /** A lease owner id unique to this process: host, pid and a random suffix (pid reuse). */
@@ -59,6 +60,7 @@ export function createWorker(rt: Runtime, clock: Clock = systemClock): Worker {
       new ExpireExportsTask(db, rt.blobs, clock, rt.logger),
       new CleanExportTempTask(db, exportTmpRoot(rt), rt.logger),
       new EraseDeletedFilesTask(erasure, rt.logger),
+      new SweepStorageTask(db, rt.blobs, clock, rt.logger),
       new DeleteExpiredSessionsTask(new WebSessionService(db, clock), rt.logger),
       createSendEmailsTask(rt, clock, workerId()),
     ],

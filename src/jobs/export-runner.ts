@@ -61,6 +61,22 @@ export function runPrefix(run: Pick<ExportRun, "account_id" | "id">): string {
   return `accounts/${run.account_id}/exports/${run.id}/`;
 }
 
+/** Where one attempt of a run writes its files: `accounts/<a>/exports/<run>/<attempt>/`. */
+export function attemptPrefix(run: Pick<ExportRun, "account_id" | "id">, attempt: number): string {
+  return `${runPrefix(run)}${attempt}/`;
+}
+
+const ATTEMPT_KEY = /^accounts\/([^/]+)\/exports\/([^/]+)\/(\d+)\/./;
+
+/**
+ * The run and attempt a stored export file belongs to, read back from its key (the inverse of
+ * {@link attemptPrefix}); null for a key of any other shape.
+ */
+export function attemptOfKey(key: string): { accountId: string; runId: string; attempt: number } | null {
+  const m = ATTEMPT_KEY.exec(key);
+  return m ? { accountId: m[1]!, runId: m[2]!, attempt: Number(m[3]) } : null;
+}
+
 /**
  * Runs claimed export runs (Outline's ExportTask: load → run → upload → publish → clean up).
  * Artifacts are written under `accounts/<a>/exports/<run>/<attempt>/<part>`, so a stalled
@@ -226,7 +242,7 @@ export class ExportRunner {
       progress: sinks.progress,
       warn: sinks.warn,
       saveArtifact: async (spec: ArtifactSpec, body: Readable) => {
-        const storageKey = `${runPrefix(run)}${run.attempts}/${spec.part}`;
+        const storageKey = `${attemptPrefix(run, run.attempts)}${spec.part}`;
         const meter = meterStream(body);
         await blobs.put(storageKey, meter.stream, { contentType: spec.contentType, signal });
         const artifact = { id: newId(), ...spec, storageKey, ...meter.result() };
@@ -295,7 +311,7 @@ export class ExportRunner {
 
   private async deleteAttemptFiles(run: ExportRun, attempt: number): Promise<void> {
     try {
-      await deletePrefix(this.opts.blobs, `${runPrefix(run)}${attempt}/`);
+      await deletePrefix(this.opts.blobs, attemptPrefix(run, attempt));
     } catch (err) {
       // The next attempt (or the expiry sweep) deletes the run's leftovers again.
       this.opts.logger.warn({ err, exportRunId: run.id }, "could not delete a failed attempt's files yet");

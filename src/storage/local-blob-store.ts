@@ -28,9 +28,6 @@ const TMP_SUFFIX = ".part";
 // Blobs are CVs: only the service account may read them.
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
-// Temp files this old can only be left over from a crash; younger ones may belong to a live put
-// in another process (server and worker share the data dir).
-const STALE_TMP_MS = 24 * 60 * 60 * 1000;
 /** Files deleted at once by `deleteMany`: enough to hide the syscalls' latency, few open at once. */
 const DELETE_CONCURRENCY = 16;
 
@@ -266,24 +263,16 @@ export class LocalBlobStore implements BlobStore {
   }
 
   #ensureReady(): Promise<void> {
-    this.#ready ??= (async () => {
-      await mkdir(this.#tmpDir, { recursive: true, mode: DIR_MODE });
-      await this.#sweepStaleTemps();
-    })().catch((err: unknown) => {
-      this.#ready = undefined; // let the next put retry, e.g. after the disk was remounted
-      throw err;
-    });
+    // Temp files a killed process left are removed by the worker's storage sweep
+    // (`removeAbandonedWrites`), on its clock and grace period, not here.
+    this.#ready ??= mkdir(this.#tmpDir, { recursive: true, mode: DIR_MODE }).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#ready = undefined; // let the next put retry, e.g. after the disk was remounted
+        throw err;
+      },
+    );
     return this.#ready;
-  }
-
-  /** Removes temp files left by a crashed process; best effort, never fails a put. */
-  async #sweepStaleTemps(): Promise<void> {
-    const cutoff = Date.now() - STALE_TMP_MS;
-    for (const name of await readdir(this.#tmpDir).catch(() => [])) {
-      const file = path.join(this.#tmpDir, name);
-      const info = await stat(file).catch(() => null);
-      if (info && info.mtimeMs < cutoff) await rm(file, { force: true }).catch(() => {});
-    }
   }
 
   async #moveIntoPlace(tmp: string, target: string): Promise<void> {

@@ -1,0 +1,233 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema/index.js";
+import type { Clock } from "../../domain/clock.js";
+import type { Logger } from "../../logger.js";
+import { type RunAttemptState, StorageOwnerRepository } from "../../repositories/storage-owner.repository.js";
+import type { BlobInfo, BlobStore } from "../../storage/blob-store.js";
+import { attemptOfKey } from "../export-runner.js";
+import type { PeriodicTask } from "../periodic-task.js";
+
+/**
+ * How long a file nobody owns is left alone before the sweep removes it: measured from the newest
+ * file of an account without an `accounts` row, from each export file, from the last write of a
+ * local temp file and from the start of an S3 multipart upload. It is what protects a write the
+ * database cannot vouch for yet: an import that has stored files but not committed its account
+ * row, a put still streaming, a multipart upload still sending parts. A day is far longer than
+ * any of them takes, and matches the bucket lifecycle rule docs/ARCHITECTURE.md recommends.
+ */
+export const STORAGE_SWEEP_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/** Keys judged and deleted at once: one ownership query and one DeleteObjects request each. */
+export const STORAGE_SWEEP_BATCH = 500;
+
+const ACCOUNTS_PREFIX = "accounts/";
+/** Account ids are UUIDs; a folder named otherwise is not an account's and is left alone. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Run states in which a run may still write files: it runs, or it will (a retry, a paid invoice). */
+const WILL_WRITE = new Set<string>(["awaiting_payment", "queued", "running"]);
+
+/** What one sweep removed. */
+export interface StorageSweepSummary {
+  /** Local temp files or S3 multipart uploads of writes whose process died. */
+  abandonedWrites: number;
+  /** Accounts without a row whose files were removed, and how many files. */
+  orphanAccounts: number;
+  orphanAccountFiles: number;
+  /** Export files of existing accounts that no live attempt or published artifact owns. */
+  deadAttemptFiles: number;
+}
+
+export interface SweepStorageOptions {
+  graceMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Removes files in storage that no committed row owns, once they are older than the grace period:
+ * the files of an account that has no `accounts` row (an import killed before its commit), export
+ * files that neither a running attempt nor a published artifact owns (a worker killed mid-export
+ * whose run then failed for good or succeeded elsewhere), and writes that never finished (local
+ * `.tmp/*.part` files, S3 incomplete multipart uploads). Storage is listed a page at a time and
+ * deleted in batches of {@link STORAGE_SWEEP_BATCH}, so memory stays flat at millions of files;
+ * the attachments of an existing account are never listed, let alone touched.
+ *
+ * Every worker runs it; sweeps on several workers at once only repeat each other's deletes.
+ */
+export class SweepStorageTask implements PeriodicTask {
+  readonly name = "sweep-storage";
+  readonly intervalMs = 60 * 60_000;
+  readonly #owners: StorageOwnerRepository;
+  readonly #graceMs: number;
+  readonly #batchSize: number;
+  #warnedUnsupported = false;
+
+  constructor(
+    db: Kysely<DB>,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    opts: SweepStorageOptions = {},
+  ) {
+    this.#owners = new StorageOwnerRepository(db);
+    this.#graceMs = opts.graceMs ?? STORAGE_SWEEP_GRACE_MS;
+    this.#batchSize = opts.batchSize ?? STORAGE_SWEEP_BATCH;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    await this.sweep(signal);
+  }
+
+  /** One sweep. Each part runs even if another failed; the first failure is rethrown at the end. */
+  async sweep(signal?: AbortSignal): Promise<StorageSweepSummary> {
+    const cutoff = new Date(this.clock.now().getTime() - this.#graceMs);
+    const summary: StorageSweepSummary = {
+      abandonedWrites: 0,
+      orphanAccounts: 0,
+      orphanAccountFiles: 0,
+      deadAttemptFiles: 0,
+    };
+    const failures: unknown[] = [];
+    for (const part of [
+      () => this.#abandonedWrites(cutoff, summary),
+      () => this.#accounts(cutoff, summary, signal),
+    ]) {
+      await part().catch((err: unknown) => failures.push(err));
+    }
+    if (failures.length) throw failures[0];
+    return summary;
+  }
+
+  async #abandonedWrites(cutoff: Date, summary: StorageSweepSummary): Promise<void> {
+    const { removed, unsupported } = await this.blobs.removeAbandonedWrites(cutoff);
+    summary.abandonedWrites += removed;
+    if (removed) this.logger.info({ removed }, "removed writes a killed process left unfinished");
+    if (unsupported && !this.#warnedUnsupported) {
+      this.#warnedUnsupported = true;
+      this.logger.warn(
+        { answer: unsupported },
+        "the storage server cannot list incomplete multipart uploads: only the bucket's lifecycle rule removes them",
+      );
+    }
+  }
+
+  /** Walks the account folders in storage, a batch of ids per query. */
+  async #accounts(cutoff: Date, summary: StorageSweepSummary, signal?: AbortSignal): Promise<void> {
+    let ids: string[] = [];
+    const flush = async () => {
+      const existing = await this.#owners.existingAccounts(ids);
+      for (const id of ids) {
+        if (signal?.aborted) return;
+        if (existing.has(id)) await this.#deadAttempts(id, cutoff, summary, signal);
+        else await this.#orphanAccount(id, cutoff, summary, signal);
+      }
+      ids = [];
+    };
+    for await (const name of this.blobs.listFolders(ACCOUNTS_PREFIX)) {
+      if (signal?.aborted) return;
+      if (!UUID.test(name)) continue;
+      ids.push(name);
+      if (ids.length >= this.#batchSize) await flush();
+    }
+    if (ids.length) await flush();
+  }
+
+  /**
+   * Removes every file of an account that has no row, once even its newest file is older than the
+   * grace period: an import writes files before its account row commits, so a recent file may be
+   * a running import's. Two passes (the newest first, then the deletes) keep memory flat; before
+   * each batch the row is looked for again, and a file written since the first pass stops it.
+   */
+  async #orphanAccount(id: string, cutoff: Date, summary: StorageSweepSummary, signal?: AbortSignal) {
+    const prefix = `${ACCOUNTS_PREFIX}${id}/`;
+    for await (const blob of this.blobs.scan(prefix)) if (!olderThan(blob, cutoff)) return;
+    const stillOrphan = async () => !(await this.#owners.existingAccounts([id])).has(id);
+    let deleted = 0;
+    let batch: string[] = [];
+    const flush = async (): Promise<boolean> => {
+      if (!(await stillOrphan())) return false;
+      await this.blobs.deleteMany(batch);
+      deleted += batch.length;
+      batch = [];
+      return true;
+    };
+    let complete = true;
+    for await (const blob of this.blobs.scan(prefix)) {
+      if (signal?.aborted || !olderThan(blob, cutoff)) {
+        complete = false;
+        break;
+      }
+      batch.push(blob.key);
+      if (batch.length >= this.#batchSize && !(await flush())) {
+        complete = false;
+        break;
+      }
+    }
+    if (complete && batch.length) await flush();
+    if (deleted) {
+      summary.orphanAccounts++;
+      summary.orphanAccountFiles += deleted;
+      this.logger.info(
+        { accountId: id, files: deleted },
+        "removed the files of an account that does not exist",
+      );
+    }
+  }
+
+  /** Removes the account's export files that no live attempt or published artifact owns. */
+  async #deadAttempts(accountId: string, cutoff: Date, summary: StorageSweepSummary, signal?: AbortSignal) {
+    let deleted = 0;
+    let batch: AttemptFile[] = [];
+    const flush = async () => {
+      deleted += await this.#deleteUnowned(accountId, batch);
+      batch = [];
+    };
+    for await (const blob of this.blobs.scan(`${ACCOUNTS_PREFIX}${accountId}/exports/`)) {
+      if (signal?.aborted) return;
+      const owner = attemptOfKey(blob.key);
+      // A key of another shape is not an export attempt's; a recent one may still be written to.
+      if (!owner || owner.accountId !== accountId || !olderThan(blob, cutoff)) continue;
+      batch.push({ key: blob.key, runId: owner.runId, attempt: owner.attempt });
+      if (batch.length >= this.#batchSize) await flush();
+    }
+    if (batch.length) await flush();
+    if (deleted) {
+      summary.deadAttemptFiles += deleted;
+      this.logger.info({ accountId, files: deleted }, "removed export files no live attempt owns");
+    }
+  }
+
+  async #deleteUnowned(accountId: string, files: readonly AttemptFile[]): Promise<number> {
+    const runIds = [...new Set(files.map((f) => f.runId))];
+    // Runs first, artifacts second. A run seen not running at an attempt can only have published
+    // that attempt before the first query (state and artifact rows commit together), so the second
+    // query sees its artifacts; the other order could miss a publish landing between the two.
+    const runs = await this.#owners.runStates(accountId, runIds);
+    const published = await this.#owners.publishedKeys(accountId, runIds);
+    const dead = files
+      .filter((f) => !published.has(f.key) && !attemptMayWrite(runs.get(f.runId), f.attempt))
+      .map((f) => f.key);
+    if (dead.length) await this.blobs.deleteMany(dead);
+    return dead.length;
+  }
+}
+
+interface AttemptFile {
+  key: string;
+  runId: string;
+  attempt: number;
+}
+
+/**
+ * Whether attempt `attempt` of a run owns its files: it is the attempt running now, or one the run
+ * has yet to make (an attempt handed back at shutdown is given its number again, and starts by
+ * clearing the run's earlier files itself). Finished, failed and superseded attempts own nothing.
+ */
+function attemptMayWrite(run: RunAttemptState | undefined, attempt: number): boolean {
+  if (!run || !WILL_WRITE.has(run.state)) return false;
+  return attempt > run.attempts || (run.state === "running" && attempt === run.attempts);
+}
+
+/** Written before `cutoff`; a blob of unknown age counts as recent. */
+function olderThan(blob: BlobInfo, cutoff: Date): boolean {
+  return blob.lastModified !== undefined && blob.lastModified.getTime() < cutoff.getTime();
+}
