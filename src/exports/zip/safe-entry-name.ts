@@ -8,6 +8,15 @@
 
 /** Default byte budget of one segment (common file-system component limit). */
 export const MAX_SEGMENT_BYTES = 255;
+/*
+ * Windows Explorer and many unzip tools still stop at MAX_PATH (260 UTF-16 units) for the
+ * extracted path, and an archive is extracted under some folder (`C:\Users\<name>\Downloads\
+ * acme-backup-2026-01-31\` is ~50). So every zip the product writes keeps each whole entry name
+ * within this budget. It is counted in UTF-8 bytes, never fewer than UTF-16 units, so the limit
+ * holds in characters too.
+ */
+/** Maximum length of a whole entry name in any zip Hirevault writes (UTF-8 bytes). */
+export const MAX_ENTRY_PATH_BYTES = 200;
 /** Windows limits a component to 255 UTF-16 units. */
 export const MAX_SEGMENT_UNITS = 255;
 /** Used when a name sanitizes to nothing and the caller gave no fallback. */

@@ -1,12 +1,11 @@
 /** CV entry names of the backup (SPEC §2.1, §7; RELIABILITY 1.13–1.17). */
 import { describe, expect, it } from "vitest";
 import {
-  MAX_PATH_BYTES,
   OPENING_MAX_BYTES,
   ResumePathAllocator,
   STAGE_MAX_BYTES,
 } from "../../../src/exports/formats/candidates-report/resume-paths.js";
-import { foldKey } from "../../../src/exports/zip/safe-entry-name.js";
+import { foldKey, MAX_ENTRY_PATH_BYTES } from "../../../src/exports/zip/safe-entry-name.js";
 
 const ENTRY = /^Resumes\/[^/]+\/[^/]+\/[^/]+$/;
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
@@ -28,7 +27,7 @@ function assertSafe(entry: string) {
   expect(entry).toMatch(ENTRY);
   expect(entry).not.toMatch(BIDI);
   expect(entry.normalize("NFC")).toBe(entry);
-  expect(Buffer.byteLength(entry)).toBeLessThanOrEqual(MAX_PATH_BYTES);
+  expect(Buffer.byteLength(entry)).toBeLessThanOrEqual(MAX_ENTRY_PATH_BYTES);
   for (const seg of entry.split("/")) {
     expect(seg).not.toBe("..");
     expect(seg).not.toBe(".");

@@ -6,7 +6,14 @@
  * job id, stages by position then id, files by candidate (person id, then application id).
  */
 import crypto from "node:crypto";
-import { fitName, foldKey, safeSegment, splitExtension, UniqueNames } from "../../zip/safe-entry-name.js";
+import {
+  fitName,
+  foldKey,
+  MAX_ENTRY_PATH_BYTES,
+  safeSegment,
+  splitExtension,
+  UniqueNames,
+} from "../../zip/safe-entry-name.js";
 
 /** Top folder of the CVs. */
 export const RESUMES_DIR = "Resumes";
@@ -14,14 +21,9 @@ export const RESUMES_DIR = "Resumes";
 export const OTHERS_DIR = "others";
 
 /*
- * Windows Explorer and many unzip tools still stop at MAX_PATH (260 UTF-16 units) for the
- * extracted path, and the archive is extracted under some folder (`C:\Users\<name>\Downloads\
- * acme-backup-2026-01-31\` is ~50). So a whole entry name is kept ≤ 200: opening ≤ 80 bytes,
- * stage ≤ 60 bytes, and the file gets what is left (≥ 50). Budgets are UTF-8 bytes, which is
- * never less than the UTF-16 length, so the limit holds in characters too.
+ * A whole entry name is kept within MAX_ENTRY_PATH_BYTES (200, for Windows extraction; see
+ * safe-entry-name.ts): opening ≤ 80 bytes, stage ≤ 60 bytes, and the file gets what is left (≥ 50).
  */
-/** Target maximum length of an entry name (UTF-8 bytes, hence also UTF-16 units). */
-export const MAX_PATH_BYTES = 200;
 /** Byte budget of an opening folder name. */
 export const OPENING_MAX_BYTES = 80;
 /** Byte budget of a stage folder name. */
@@ -100,7 +102,7 @@ export class ResumePathAllocator {
   }
 
   private place(folder: string, fileName: string): string {
-    const budget = MAX_PATH_BYTES - Buffer.byteLength(folder, "utf8") - 1;
+    const budget = MAX_ENTRY_PATH_BYTES - Buffer.byteLength(folder, "utf8") - 1;
     const name = safeSegment(fileName, { fallback: "resume", maxBytes: budget });
     return `${folder}/${this.files.take(folder, name, budget)}`;
   }

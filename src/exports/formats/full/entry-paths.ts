@@ -5,13 +5,11 @@
  * every folder unique and stable across runs even when two candidates share a name; the name
  * makes the zip browsable. Paths stay ≤ 200 bytes for Windows extraction headroom.
  */
-import { safeSegment } from "../../zip/safe-entry-name.js";
+import { MAX_ENTRY_PATH_BYTES, safeSegment } from "../../zip/safe-entry-name.js";
 import { FolderNames } from "../candidates-report/resume-paths.js";
 
 /** Byte budget of the record-name part of a folder (the id suffix comes on top). */
 const NAME_MAX_BYTES = 80;
-/** Target maximum length of an entry name (UTF-8 bytes), as for the backup's CVs. */
-const MAX_PATH_BYTES = 200;
 
 /** `<Name> (<id>)`, or the id alone when the record has no name. */
 export function recordFolder(name: string | null, id: string): string {
@@ -30,7 +28,7 @@ export class EntryPaths {
 
   /** The entry name of the next file called `fileName` in `folder` (a safe relative path). */
   place(folder: string, fileName: string): string {
-    const budget = Math.max(MAX_PATH_BYTES - Buffer.byteLength(folder, "utf8") - 1, 40);
+    const budget = Math.max(MAX_ENTRY_PATH_BYTES - Buffer.byteLength(folder, "utf8") - 1, 40);
     const name = safeSegment(fileName, { fallback: "file", maxBytes: budget });
     return `${folder}/${this.names.take(folder, name, budget)}`;
   }

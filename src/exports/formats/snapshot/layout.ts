@@ -23,7 +23,7 @@ import {
   type TableName,
   tableSpec,
 } from "../../../db/schema/index.js";
-import { safeSegment } from "../../zip/safe-entry-name.js";
+import { MAX_ENTRY_PATH_BYTES, safeSegment } from "../../zip/safe-entry-name.js";
 
 /** Format name and version in `manifest.json` (bump the version when a column changes meaning). */
 export const SNAPSHOT_FORMAT = "hirevault.snapshot";
@@ -177,10 +177,16 @@ export function rowBelongs(file: SnapshotFile, row: Record<string, unknown>): bo
 
 /**
  * Zip entry of an attachment's bytes: `files/<attachment id>/<file name>`, the name made safe
- * (SPEC §7). The id folder keeps entries unique and stable whatever the names.
+ * (SPEC §7) and cut (on a grapheme boundary, keeping its extension) so that the whole path stays
+ * within MAX_ENTRY_PATH_BYTES for Windows extraction: 157 bytes of name after a UUID folder. The
+ * id folder keeps entries unique whatever the names, and the path depends on the row alone, so it
+ * is the same in every run. Readers take the path from the row's `path` column, never from this
+ * function, so snapshots written with longer names (before the budget) still verify and import.
  */
 export function attachmentEntryPath(attachmentId: string, fileName: string): string {
-  return `${FILES_DIR}/${safeSegment(attachmentId)}/${safeSegment(fileName, { fallback: "file" })}`;
+  const folder = `${FILES_DIR}/${safeSegment(attachmentId)}/`;
+  const budget = MAX_ENTRY_PATH_BYTES - Buffer.byteLength(folder, "utf8");
+  return `${folder}${safeSegment(fileName, { fallback: "file", maxBytes: budget })}`;
 }
 
 /** Tables whose rows the snapshot carries, in insert order (parents first). */
