@@ -39,6 +39,7 @@ type Resource = {
       name: string;
       type: string;
       format?: string;
+      missingValues?: string[];
       constraints?: { required?: boolean; enum?: string[] };
     }[];
     missingValues: string[];
@@ -337,7 +338,10 @@ describe.each(DIALECTS)("snapshot export format on %s", (dialect) => {
       for (const [i, f] of r.schema.fields.entries()) {
         const col = file.columns[i]!;
         expect(types.has(f.type), `${r.path} ${f.name}`).toBe(true);
-        expect(f.constraints?.required === true, `${r.path} ${f.name}`).toBe(!col.nullable);
+        // Never NULL, but "" is a value: not required, no missing values of its own.
+        const emptyText = !col.nullable && col.type === "text" && !col.values;
+        expect(f.constraints?.required === true, `${r.path} ${f.name}`).toBe(!col.nullable && !emptyText);
+        expect(f.missingValues, `${r.path} ${f.name}`).toEqual(emptyText ? [] : undefined);
         if (col.values) expect(f.constraints?.enum).toEqual([...col.values]);
         if (col.type === "id") expect(f.format).toBe("uuid");
       }

@@ -35,10 +35,13 @@ const DESCRIPTION = [
   "Every record of one Hirevault account at one instant, one CSV per table (UTF-8 without BOM,",
   "RFC 4180, CRLF), values exactly as stored. In every CSV an empty unquoted field is NULL and a",
   'quoted empty field ("") is the empty string: readers that cannot tell them apart see both as',
-  "missing (missingValues). Ids are UUIDs (version 7) as in the REST API; timestamps are ISO 8601",
-  "in UTC; JSON columns hold the JSON text verbatim. Attachment bytes are under files/, named by",
-  "the path column of companies/documents.csv and files/attachments.csv; manifest.json lists",
-  "row counts, sizes, SHA-256 and the files that could not be read.",
+  "missing (missingValues). Text columns that are never NULL may hold the empty string: they",
+  "declare no missing values of their own (field missingValues []) and are not marked required,",
+  'so "" reads as an empty string or as missing, never as a violation. Ids are UUIDs (version 7)',
+  "as in the REST API; timestamps are ISO 8601 in UTC; JSON columns hold the JSON text verbatim.",
+  "Attachment bytes are under files/, named by the path column of companies/documents.csv and",
+  "files/attachments.csv; manifest.json lists row counts, sizes, SHA-256 and the files that could",
+  "not be read.",
 ].join(" ");
 
 /** The descriptor object (see {@link datapackageJson} for its bytes). */
@@ -103,17 +106,33 @@ const TYPES: Record<ColumnType, Record<string, unknown>> = {
   json: { type: "string" },
 };
 
+/**
+ * Whether a column is never NULL yet may hold the empty string: text that is not an enumeration
+ * (JSON text cannot be empty, nor can ids, numbers, booleans or times). Frictionless readers
+ * turn "" into null before any check (Table Schema: `missingValues` defaults to `[""]`, applied
+ * "before any other processing"), so `required` would reject a valid empty title. Such a field
+ * gets no `required` and its own `missingValues: []` (field-level missing values replace the
+ * schema's: a Table Schema v2 field property and a v1 pattern; v1 readers ignore it), so a
+ * reader that knows it reads "" as the empty string, exactly, and one that does not reads a
+ * null it accepts. Every other type has no empty spelling: an empty field there is NULL.
+ */
+export function mayHoldEmptyString(c: Pick<SnapshotColumn, "type" | "nullable" | "values">): boolean {
+  return !c.nullable && c.type === "text" && !c.values;
+}
+
 function field(c: SnapshotColumn): Record<string, unknown> {
   const description =
     c.type === "json" ? `JSON text, verbatim${c.description ? `: ${c.description}` : ""}` : c.description;
+  const emptyIsText = mayHoldEmptyString(c);
   const constraints = {
-    ...(c.nullable ? {} : { required: true }),
+    ...(c.nullable || emptyIsText ? {} : { required: true }),
     ...(c.values ? { enum: [...c.values] } : {}),
   };
   return {
     name: c.name,
     ...TYPES[c.type],
     ...(description ? { description } : {}),
+    ...(emptyIsText ? { missingValues: [] } : {}),
     ...(Object.keys(constraints).length ? { constraints } : {}),
   };
 }
