@@ -22,6 +22,7 @@ import type { Logger } from "../logger.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import { type ExportRun, ExportRunRepository } from "../repositories/export-run.repository.js";
 import { type EmailKind, OutboxRepository } from "../repositories/outbox.repository.js";
+import { BlobErasureService } from "../services/blob-erasure.service.js";
 import type { DownloadLinkService } from "../services/download-link.service.js";
 import { SYSTEM_ACTOR } from "../services/write-context.js";
 import type { BlobStore } from "../storage/blob-store.js";
@@ -87,12 +88,14 @@ export function attemptOfKey(key: string): { accountId: string; runId: string; a
 export class ExportRunner {
   readonly runs: ExportRunRepository;
   private readonly outbox: OutboxRepository;
+  private readonly erasure: BlobErasureService;
   private readonly leaseMs: number;
   private readonly heartbeatMs: number;
 
   constructor(private readonly opts: ExportRunnerOptions) {
     this.runs = new ExportRunRepository(opts.database.db);
     this.outbox = new OutboxRepository(opts.database.db);
+    this.erasure = new BlobErasureService(opts.database.db, opts.blobs, opts.clock);
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.heartbeatMs = opts.heartbeatMs ?? Math.min(2_000, Math.floor(this.leaseMs / 4));
   }
@@ -213,6 +216,21 @@ export class ExportRunner {
       clearInterval(beat);
       stop.removeEventListener("abort", onStop);
       await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+      await this.eraseHeldFiles(run, log);
+    }
+  }
+
+  /**
+   * Files of records deleted while this attempt ran were kept for it (its snapshot may have listed
+   * them); its attempt is over, so erase now what no other running export still holds, rather
+   * than at the next sweep.
+   */
+  private async eraseHeldFiles(run: ExportRun, log: Logger): Promise<void> {
+    try {
+      const erased = await this.erasure.eraseQueued({ accountId: run.account_id });
+      if (erased) log.info({ erased }, "erased files of records deleted during the export");
+    } catch (err) {
+      log.warn({ err }, "could not erase files of deleted records yet; the sweep retries");
     }
   }
 

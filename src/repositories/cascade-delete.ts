@@ -140,6 +140,7 @@ export async function cascadeDelete(
         storage_key: key,
         attempts: 0,
         last_error: null,
+        held_by: null,
         created_at: now,
         updated_at: now,
       })

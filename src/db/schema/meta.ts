@@ -138,6 +138,11 @@ export const metaTables = {
       storage_key: text({ secret: true }),
       attempts: integer(),
       last_error: text({ nullable: true }),
+      held_by: json({
+        nullable: true,
+        description:
+          "export runs ({run, attempt, owner}) running when the file was first looked at after its delete committed: erased once none still runs that attempt; null until then",
+      }),
       ...stamps,
     },
     export: {

@@ -4,7 +4,8 @@ import type { PeriodicTask } from "../periodic-task.js";
 
 /**
  * Retries erasing files of deleted records that could not be erased right after their delete
- * (storage down, process killed): a deleted candidate's CV must not outlive the delete.
+ * (storage down, process killed, or an export that started before the delete was still reading
+ * them): a deleted candidate's CV must not outlive the delete.
  */
 export class EraseDeletedFilesTask implements PeriodicTask {
   readonly name = "erase-deleted-files";
@@ -16,7 +17,7 @@ export class EraseDeletedFilesTask implements PeriodicTask {
   ) {}
 
   async run(): Promise<void> {
-    const erased = await this.erasure.eraseQueued({ limit: 500 });
+    const erased = await this.erasure.eraseQueued();
     if (erased) this.logger.info({ erased }, "erased files of deleted records");
   }
 }
