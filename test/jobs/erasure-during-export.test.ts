@@ -65,6 +65,11 @@ class GatedBlobStore implements BlobStore {
 
   put: BlobStore["put"] = (key, body, opts) => this.real.put(key, body, opts);
   delete: BlobStore["delete"] = (key) => this.real.delete(key);
+  scan: BlobStore["scan"] = (prefix) => this.real.scan(prefix);
+  listFolders: BlobStore["listFolders"] = (prefix) => this.real.listFolders(prefix);
+  deleteMany: BlobStore["deleteMany"] = (keys) => this.real.deleteMany(keys);
+  removeAbandonedWrites: BlobStore["removeAbandonedWrites"] = (before) =>
+    this.real.removeAbandonedWrites(before);
 
   async head(key: string): Promise<BlobInfo | null> {
     await this.gate("head", key);
