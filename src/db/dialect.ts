@@ -171,3 +171,21 @@ export function lockSkippingLocked<QB extends { forUpdate(): QB; skipLocked(): Q
 ): QB {
   return isSqlite(db) ? qb : qb.forUpdate().skipLocked();
 }
+
+/**
+ * `FOR UPDATE` on PostgreSQL: the row read is the row written, and a second writer waits, then
+ * re-reads it (gone if the first deleted it). Nothing on SQLite, where a write transaction
+ * already runs alone (one connection per process; `BEGIN IMMEDIATE` across processes).
+ */
+export function lockForUpdate<QB extends { forUpdate(): QB }>(db: Kysely<DB>, qb: QB): QB {
+  return isSqlite(db) ? qb : qb.forUpdate();
+}
+
+/**
+ * `FOR KEY SHARE` on PostgreSQL: the row cannot be deleted (or its key changed) until the
+ * transaction ends, so a row found and then referenced stays there; other readers and
+ * non-key updates are not blocked. Nothing on SQLite (see {@link lockForUpdate}).
+ */
+export function lockForKeyShare<QB extends { forKeyShare(): QB }>(db: Kysely<DB>, qb: QB): QB {
+  return isSqlite(db) ? qb : qb.forKeyShare();
+}

@@ -1,4 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from "kysely";
+import { lockForKeyShare, lockForUpdate } from "../db/dialect.js";
 import type { DB, TableName } from "../db/schema/index.js";
 import { tableSpec } from "../db/schema/index.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
@@ -20,8 +21,8 @@ export interface PageQuery {
 /** Tenant-scoped reads and writes of any catalog table. Every query carries `account_id`. */
 export class EntityRepository {
   private readonly db: AnyDb;
-  constructor(db: Kysely<DB>) {
-    this.db = db as unknown as AnyDb;
+  constructor(private readonly typed: Kysely<DB>) {
+    this.db = typed as unknown as AnyDb;
   }
 
   /** Runs `fn` with a repository bound to a transaction. */
@@ -78,6 +79,59 @@ export class EntityRepository {
       .where("account_id", "=", accountId)
       .where("id", "=", id)
       .executeTakeFirst();
+  }
+
+  /**
+   * The row, locked for the rest of the transaction (PostgreSQL `FOR UPDATE`): a concurrent
+   * update or delete of it waits until this transaction ends, and one that was waiting reads it
+   * again after — `undefined` when it was deleted meanwhile. For read-then-write (update, delete).
+   */
+  async getForUpdate(accountId: string, table: TableName, id: string): Promise<StoredRow | undefined> {
+    const qb = this.db.selectFrom(table).selectAll().where("account_id", "=", accountId).where("id", "=", id);
+    return lockForUpdate(this.typed, qb).executeTakeFirst();
+  }
+
+  /**
+   * Get-or-create by a unique key (`key`: the unique constraint's columns, all set in `row`), safe
+   * under concurrency on both databases: read the row (held against deletion until commit, see
+   * `lockForKeyShare`); if there is none, `INSERT … ON CONFLICT DO NOTHING` — which waits for a
+   * concurrent insert of the same key to commit or roll back — and read again when another
+   * transaction won. Returns the row that holds the key, ours or theirs.
+   */
+  async findOrInsert(table: TableName, key: readonly string[], row: StoredRow): Promise<StoredRow> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let qb = this.db.selectFrom(table).selectAll().where("account_id", "=", row.account_id);
+      for (const col of key) qb = qb.where(col, "=", row[col]);
+      const found = await lockForKeyShare(this.typed, qb).executeTakeFirst();
+      if (found) return found;
+      const inserted = await this.db
+        .insertInto(table)
+        .values(row)
+        .onConflict((oc) => oc.columns([...key]).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return inserted;
+      // Another transaction inserted the key after our read: read its row (unless it went again).
+    }
+    throw new Error(`${table}: the row for (${key.join(", ")}) kept being created and deleted`);
+  }
+
+  /** Inserts `row` unless a row with the same unique `key` exists (then nothing changes). */
+  async insertUnlessExists(table: TableName, key: readonly string[], row: StoredRow): Promise<void> {
+    await this.db
+      .insertInto(table)
+      .values(row)
+      .onConflict((oc) => oc.columns([...key]).doNothing())
+      .execute();
+  }
+
+  /** Inserts `row`, or sets `update` on the row that already holds its unique `key`. */
+  async upsert(table: TableName, key: readonly string[], row: StoredRow, update: StoredRow): Promise<void> {
+    await this.db
+      .insertInto(table)
+      .values(row)
+      .onConflict((oc) => oc.columns([...key]).doUpdateSet(update))
+      .execute();
   }
 
   /** Rows of `table` whose `column` is one of `values`, within the account. */

@@ -114,16 +114,22 @@ async function setValues(tx: RuleTx, entityType: string, entityId: string, raw: 
         });
       }
     } else {
-      await tx.repo.insert("custom_field_values", {
-        id: tx.newId(),
-        account_id: accountId,
-        definition_id: def.id,
-        entity_type: entityType,
-        entity_id: entityId,
-        value,
-        created_at: tx.now,
-        updated_at: tx.now,
-      });
+      // An upsert: a value created meanwhile (POST /custom-field-values) is overwritten, as a set.
+      await tx.repo.upsert(
+        "custom_field_values",
+        ["definition_id", "entity_id"],
+        {
+          id: tx.newId(),
+          account_id: accountId,
+          definition_id: def.id,
+          entity_type: entityType,
+          entity_id: entityId,
+          value,
+          created_at: tx.now,
+          updated_at: tx.now,
+        },
+        { value, updated_at: tx.now },
+      );
     }
   }
 }

@@ -17,15 +17,22 @@ function parseTags(raw: unknown): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * Sets an entity's tags to `names`, creating tags that do not exist yet. Two writes naming the
+ * same new tag at once both succeed and share one tag (get-or-create by the unique name).
+ */
 async function setTags(tx: RuleTx, entityType: string, entityId: string, names: string[]): Promise<void> {
   const { accountId } = tx.ctx;
-  const existing = await tx.repo.findBy(accountId, "tags", "name", names);
-  const byName = new Map(existing.map((t) => [String(t.name), String(t.id)]));
+  const byName = new Map<string, string>();
   for (const name of names) {
-    if (byName.has(name)) continue;
-    const id = tx.newId();
-    await tx.repo.insert("tags", { id, account_id: accountId, name, created_at: tx.now, updated_at: tx.now });
-    byName.set(name, id);
+    const tag = await tx.repo.findOrInsert("tags", ["account_id", "name"], {
+      id: tx.newId(),
+      account_id: accountId,
+      name,
+      created_at: tx.now,
+      updated_at: tx.now,
+    });
+    byName.set(name, String(tag.id));
   }
   const current = (await tx.repo.findBy(accountId, "taggings", "entity_id", [entityId])).filter(
     (t) => t.entity_type === entityType,
@@ -36,7 +43,7 @@ async function setTags(tx: RuleTx, entityType: string, entityId: string, names: 
   const have = new Set(current.map((t) => String(t.tag_id)));
   for (const tagId of wanted) {
     if (have.has(tagId)) continue;
-    await tx.repo.insert("taggings", {
+    await tx.repo.insertUnlessExists("taggings", ["tag_id", "entity_type", "entity_id"], {
       id: tx.newId(),
       account_id: accountId,
       tag_id: tagId,
