@@ -152,14 +152,19 @@ export async function cascadeDelete(
     if (!set) continue;
     const entity = tableSpec(t).entity ?? t;
     for (const part of chunks([...set], 500)) {
-      if (NO_TOMBSTONE.has(t)) {
-        await db.deleteFrom(t).where("account_id", "=", accountId).where("id", "in", part).execute();
-        continue;
-      }
+      // Tombstones for the rows this statement really deleted: a row a concurrent transaction
+      // deleted first (and tombstoned) is skipped, so no deletion is recorded twice.
+      const gone = (await db
+        .deleteFrom(t)
+        .where("account_id", "=", accountId)
+        .where("id", "in", part)
+        .returning("id")
+        .execute()) as { id: string }[];
+      if (NO_TOMBSTONE.has(t) || gone.length === 0) continue;
       await db
         .insertInto("deletions")
         .values(
-          part.map((id) => ({
+          gone.map(({ id }) => ({
             id: newId(),
             account_id: accountId,
             entity_type: entity,
@@ -177,7 +182,6 @@ export async function cascadeDelete(
         .where("entity_id", "in", part)
         .where("changes", "is not", null)
         .execute();
-      await db.deleteFrom(t).where("account_id", "=", accountId).where("id", "in", part).execute();
     }
   }
   return { deleted, blobKeys };

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DialectName } from "../db/dialect.js";
-import { isUniqueViolation } from "../db/dialect.js";
+import { isUniqueViolation, writeTransaction } from "../db/dialect.js";
 import type { DB, TableName, TableSpec } from "../db/schema/index.js";
 import { ENTITY_TABLES, tableSpec } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
@@ -123,7 +123,9 @@ export class EntityService {
     const spec = tableSpec(table);
     const rules = rulesFor(table);
     await this.write(ctx, async (tx) => {
-      const before = isUuid(id) ? await tx.repo.get(ctx.accountId, table, id) : undefined;
+      // Locked: a concurrent update waits and then sees this one's result (a stage move records
+      // where the application really was); after a concurrent delete the row is gone → 404.
+      const before = isUuid(id) ? await tx.repo.getForUpdate(ctx.accountId, table, id) : undefined;
       if (!before) throw new NotFoundError(spec.entity ?? table, id);
       const { values, extras } = normalizeInput(spec, patch, { partial: true, extras: extrasOf(table) });
       await this.checkReferences(tx, spec, values, before);
@@ -145,8 +147,9 @@ export class EntityService {
     const rules = rulesFor(table);
     await this.write(ctx, async (tx) => {
       // The whole row, not just its existence: rules look at it (a pending invoice deleted
-      // releases the exports waiting for it).
-      const before = isUuid(id) ? await tx.repo.get(ctx.accountId, table, id) : undefined;
+      // releases the exports waiting for it). Locked, so of concurrent deletes one deletes and
+      // the others, once it committed, find nothing (404): one tombstone, one audit entry.
+      const before = isUuid(id) ? await tx.repo.getForUpdate(ctx.accountId, table, id) : undefined;
       if (!before) throw new NotFoundError(entity, id);
       await tx.cascade(table, [id]);
       for (const r of rules) await r.afterDelete?.(tx, before);
@@ -166,11 +169,15 @@ export class EntityService {
     });
   }
 
-  /** Runs a write in one transaction; files of deleted attachments are erased after commit. */
+  /**
+   * Runs a write in one write transaction (on SQLite it takes the write lock first, so a CLI
+   * process and the server never interleave a read and a write); files of deleted attachments
+   * are erased after commit.
+   */
   private async write<T>(ctx: WriteContext, fn: (tx: RuleTx) => Promise<T>): Promise<T> {
     const blobKeys: string[] = [];
     const now = this.clock.now().toISOString();
-    const result = await this.deps.db.transaction().execute(async (trx) => {
+    const result = await writeTransaction(this.deps.db, async (trx) => {
       const repo = this.repo.withTransaction(trx);
       const tx: RuleTx = {
         trx,

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createPerson } from "./_helpers/fixtures.js";
+import { createJob, createPerson } from "./_helpers/fixtures.js";
 
 const statuses = (rs: { statusCode: number }[]) => rs.map((r) => r.statusCode).sort();
+const count = (s: number[], code: number) => s.filter((c) => c === code).length;
 
 // real: SQLite / PostgreSQL, requests in parallel through app.inject (the pool has 5 connections,
 // so PostgreSQL runs several transactions at once). mock: nothing.
@@ -65,5 +66,85 @@ describe.each(DIALECTS)("concurrent writes (%s)", (dialect) => {
     }
     const values = await rows("custom_field_values");
     for (const p of persons) expect(values.filter((v) => v.entity_id === p.id)).toHaveLength(1);
+  });
+
+  it("20 parallel DELETEs of one person: one 204, the rest 404; one tombstone, one audit entry", async () => {
+    const person = await createPerson(t.as("recruiter"), {
+      emails: [{ email: "race@example.com" }],
+      tags: ["gone"],
+    });
+    const res = await Promise.all(
+      Array.from({ length: 20 }, () => t.as("recruiter").delete(`/api/v1/persons/${person.id}`)),
+    );
+    const s = statuses(res);
+    expect(count(s, 204)).toBe(1);
+    expect(count(s, 404)).toBe(19);
+    for (const r of res.filter((x) => x.statusCode === 404)) {
+      expect(r.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    }
+    const tombstones = await rows("deletions");
+    expect(tombstones.filter((d) => d.entity_id === person.id)).toHaveLength(1);
+    // The person's email went with it, once.
+    const emailTombstones = tombstones.filter((d) => d.entity_type === "person_email");
+    expect(new Set(emailTombstones.map((d) => d.entity_id)).size).toBe(emailTombstones.length);
+    const audits = (await rows("audit_log")).filter(
+      (e) => e.entity_id === person.id && e.action === "person.deleted",
+    );
+    expect(audits).toHaveLength(1);
+  });
+
+  it("parallel updates and deletes of one person: only 200, 204 and 404, one delete", async () => {
+    const person = await createPerson(t.as("recruiter"));
+    const res = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? t.as("recruiter").delete(`/api/v1/persons/${person.id}`)
+          : t.as("recruiter").patch(`/api/v1/persons/${person.id}`, { headline: `h${i}`, tags: [`d-${i}`] }),
+      ),
+    );
+    const s = statuses(res);
+    expect(
+      s.every((c) => c === 200 || c === 204 || c === 404),
+      s.join(","),
+    ).toBe(true);
+    expect(count(s, 204)).toBe(1);
+    const audits = (await rows("audit_log")).filter((e) => e.entity_id === person.id);
+    expect(audits.filter((e) => e.action === "person.deleted")).toHaveLength(1);
+    // No update is recorded after the delete, and nothing of the person is left.
+    const deletedAt = audits.find((e) => e.action === "person.deleted")!.id as string;
+    expect(audits.filter((e) => e.action === "person.updated" && String(e.id) > deletedAt)).toEqual([]);
+    const taggings = (await rows("taggings")).filter((r) => r.entity_id === person.id);
+    expect(taggings).toEqual([]);
+  });
+
+  it("parallel stage moves of one application record an unbroken chain of stage events", async () => {
+    const job = await createJob(t.as("recruiter"));
+    const person = await createPerson(t.as("recruiter"));
+    const app = await t
+      .as("recruiter")
+      .post("/api/v1/applications", { person_id: person.id, job_id: job.id });
+    expect(app.statusCode, app.body).toBe(201);
+    const { id, stage_id: first } = app.json() as { id: string; stage_id: string };
+    const stages = (await t.as("viewer").get(`/api/v1/pipeline-stages?job_id=${job.id}`)).json().data as {
+      id: string;
+    }[];
+    const targets = stages.map((s) => s.id).filter((s) => s !== first);
+    const res = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        t.as("recruiter").post(`/api/v1/applications/${id}/move`, { stage_id: targets[i % targets.length] }),
+      ),
+    );
+    expect(statuses(res)).toEqual(Array(16).fill(200));
+    const events = (await t.as("viewer").get(`/api/v1/stage-events?application_id=${id}&limit=200`)).json()
+      .data as { id: string; from_stage_id: string | null; to_stage_id: string }[];
+    events.sort((x, y) => (x.id < y.id ? -1 : 1));
+    const moves = events.filter((e) => e.from_stage_id !== null);
+    // Each move starts where the previous one ended: no move read a stale stage.
+    let at = first;
+    for (const e of moves) {
+      expect(e.from_stage_id).toBe(at);
+      at = e.to_stage_id;
+    }
+    expect((await t.as("viewer").get(`/api/v1/applications/${id}`)).json().stage_id).toBe(at);
   });
 });
