@@ -193,13 +193,15 @@ export class ApiTokenService {
     if (row.revoked_at !== null) return;
     const at = this.clock.now().toISOString();
     await this.db.transaction().execute(async (trx) => {
-      await trx
+      // Only a token not yet revoked: of concurrent revokes, one changes the row and is audited.
+      const r = await trx
         .updateTable("api_tokens")
         .set({ revoked_at: at, updated_at: at })
         .where("account_id", "=", accountId)
         .where("id", "=", id)
-        .execute();
-      if (audit) {
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 1 && audit) {
         await recordAudit(
           trx,
           audit,

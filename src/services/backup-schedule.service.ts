@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { lockForUpdate, writeTransaction } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
 import { nextOccurrence, periodOf, wallClock } from "../domain/backup-period.js";
 import type { Clock } from "../domain/clock.js";
@@ -36,21 +37,23 @@ export class BackupScheduleService {
       .selectAll()
       .where("account_id", "=", ctx.accountId)
       .executeTakeFirst();
+    return { timeZone, schedule: row ?? this.defaults(ctx.accountId, timeZone) };
+  }
+
+  /** The schedule of an account that never enabled backups (id empty: not stored). */
+  private defaults(accountId: string, timeZone: string): BackupSchedule {
     const at = this.clock.now().toISOString();
     return {
-      timeZone,
-      schedule: row ?? {
-        id: "",
-        account_id: ctx.accountId,
-        enabled: false,
-        day_of_month: wallClock(this.clock.now(), timeZone).day,
-        retention_months: DEFAULT_BACKUP_RETENTION_MONTHS,
-        enabled_at: null,
-        enabled_by_id: null,
-        next_due_at: null,
-        created_at: at,
-        updated_at: at,
-      },
+      id: "",
+      account_id: accountId,
+      enabled: false,
+      day_of_month: wallClock(this.clock.now(), timeZone).day,
+      retention_months: DEFAULT_BACKUP_RETENTION_MONTHS,
+      enabled_at: null,
+      enabled_by_id: null,
+      next_due_at: null,
+      created_at: at,
+      updated_at: at,
     };
   }
 
@@ -67,38 +70,50 @@ export class BackupScheduleService {
         `must be a whole number from ${RETENTION_RANGE.min} to ${RETENTION_RANGE.max}`,
       );
     }
-    const { schedule: current, timeZone } = await this.get(ctx);
+    const timeZone = await this.timeZone(ctx.accountId);
     const now = this.clock.now();
     const at = now.toISOString();
-    const enabling = input.enabled === true && !current.enabled;
-    const next = {
-      enabled: input.enabled ?? current.enabled,
-      retention_months: r ?? current.retention_months,
-      day_of_month: enabling ? wallClock(now, timeZone).day : current.day_of_month,
-      enabled_at: enabling ? at : current.enabled_at,
-      enabled_by_id: enabling ? (ctx.actor.type === "user" ? ctx.actor.id : null) : current.enabled_by_id,
-      updated_at: at,
-    };
-    const dayOfMonth = next.day_of_month;
-    const nextDue = next.enabled ? nextOccurrence(now, dayOfMonth, timeZone).toISOString() : null;
-    await this.db.transaction().execute(async (trx) => {
+    const { enabling, enabledById } = await writeTransaction(this.db, async (trx) => {
+      // The row exists (disabled, as `get` shows a never-enabled account) and is locked before it
+      // is read: concurrent updates run one after the other, each from the state the last left,
+      // so enabling is audited (and starts the first backup) once.
       await trx
         .insertInto("backup_schedules")
-        .values({ id: newId(), account_id: ctx.accountId, ...next, next_due_at: nextDue, created_at: at })
-        .onConflict((oc) => oc.column("account_id").doUpdateSet({ ...next, next_due_at: nextDue }))
+        .values({ ...this.defaults(ctx.accountId, timeZone), id: newId() })
+        .onConflict((oc) => oc.column("account_id").doNothing())
         .execute();
-      if (input.enabled !== undefined && input.enabled !== current.enabled) {
+      const current = await lockForUpdate(
+        trx,
+        trx.selectFrom("backup_schedules").selectAll().where("account_id", "=", ctx.accountId),
+      ).executeTakeFirstOrThrow();
+      const enabling = input.enabled === true && !current.enabled;
+      const next = {
+        enabled: input.enabled ?? current.enabled,
+        retention_months: r ?? current.retention_months,
+        day_of_month: enabling ? wallClock(now, timeZone).day : current.day_of_month,
+        enabled_at: enabling ? at : current.enabled_at,
+        enabled_by_id: enabling ? (ctx.actor.type === "user" ? ctx.actor.id : null) : current.enabled_by_id,
+        updated_at: at,
+      };
+      const nextDue = next.enabled ? nextOccurrence(now, next.day_of_month, timeZone).toISOString() : null;
+      await trx
+        .updateTable("backup_schedules")
+        .set({ ...next, next_due_at: nextDue })
+        .where("account_id", "=", ctx.accountId)
+        .execute();
+      if (next.enabled !== current.enabled) {
         await recordAudit(
           trx,
           ctx,
           {
-            action: input.enabled ? "backup_schedule.enabled" : "backup_schedule.disabled",
+            action: next.enabled ? "backup_schedule.enabled" : "backup_schedule.disabled",
             entityType: "backup_schedule",
-            changes: { day_of_month: dayOfMonth, retention_months: next.retention_months },
+            changes: { day_of_month: next.day_of_month, retention_months: next.retention_months },
           },
           at,
         );
       }
+      return { enabling, enabledById: next.enabled_by_id };
     });
     if (enabling) {
       // The first backup right away, as this month's: a re-enable within a month that already has
@@ -108,7 +123,7 @@ export class BackupScheduleService {
           accountId: ctx.accountId,
           format: "backup",
           trigger: "schedule",
-          requestedById: next.enabled_by_id,
+          requestedById: enabledById,
           period: periodOf(now, timeZone),
           maxAttempts: MAX_ATTEMPTS,
         },

@@ -147,4 +147,44 @@ describe.each(DIALECTS)("concurrent writes (%s)", (dialect) => {
     }
     expect((await t.as("viewer").get(`/api/v1/applications/${id}`)).json().stage_id).toBe(at);
   });
+  it("parallel revokes of one API token: all 204, one revocation in the audit log", async () => {
+    const created = await t.as("admin").post("/api/v1/api-tokens", { name: "to revoke", role: "viewer" });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const res = await Promise.all(
+      Array.from({ length: 10 }, () => t.as("admin").delete(`/api/v1/api-tokens/${id}`)),
+    );
+    expect(statuses(res)).toEqual(Array(10).fill(204));
+    const audits = (await rows("audit_log")).filter(
+      (e) => e.entity_id === id && e.action === "api_token.revoked",
+    );
+    expect(audits).toHaveLength(1);
+  });
+
+  it("backups enabled by parallel requests: enabled once in the audit log, one first backup", async () => {
+    const res = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.inject({
+          method: "PUT",
+          url: "/api/v1/backup-schedule",
+          headers: { authorization: `Bearer ${t.b.tokens.admin}`, "content-type": "application/json" },
+          payload: JSON.stringify({ enabled: true }),
+        }),
+      ),
+    );
+    expect(statuses(res)).toEqual(Array(10).fill(200));
+    const audits = await t.database.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("account_id", "=", t.b.id)
+      .where("action", "=", "backup_schedule.enabled")
+      .execute();
+    expect(audits).toHaveLength(1);
+    const runs = await t.database.db
+      .selectFrom("export_runs")
+      .select("id")
+      .where("account_id", "=", t.b.id)
+      .execute();
+    expect(runs).toHaveLength(1);
+  });
 });
