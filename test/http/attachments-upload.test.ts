@@ -1,6 +1,9 @@
+import net, { type AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../support/dialects.js";
-import { createTestApp, type TestApp } from "../support/test-app.js";
+import { createTestApp, multipartBody, type TestApp } from "../support/test-app.js";
 import { blobKeys, upload } from "./_helpers/attachments.js";
 import { createPerson, makePdf, pdfOfSize } from "./_helpers/fixtures.js";
 
@@ -134,6 +137,82 @@ describe.each(DIALECTS)("attachment uploads (%s)", (dialect) => {
     expect(res.json().errors).toEqual([{ field: "internal_cv", message: "the file must be the last part" }]);
     expect(await blobKeys(t, t.a.id)).toEqual(before);
     expect(await rows()).toBe(count);
+  });
+
+  it("a truncated upload → 400 problem+json, and neither file nor row is kept", async () => {
+    const before = await blobKeys(t, t.a.id);
+    const rows = async () =>
+      (await t.as("viewer").get(`/api/v1/attachments?entity_id=${person.id}&limit=200`)).json().data.length;
+    const count = await rows();
+    const { body, contentType } = multipartBody([
+      { name: "entity_type", value: "person" },
+      { name: "entity_id", value: person.id },
+      { name: "file", filename: "cv.pdf", content: makePdf(20_000) },
+    ]);
+    const fileStart = body.indexOf("%PDF");
+    // In the sniffed head, mid-file, and inside the closing boundary (the file's end unknown).
+    for (const cut of [fileStart + 100, fileStart + 10_000, body.length - 12]) {
+      const res = await t.inject({
+        method: "POST",
+        url: "/api/v1/attachments",
+        headers: { authorization: `Bearer ${t.a.tokens.recruiter}`, "content-type": contentType },
+        payload: body.subarray(0, cut),
+      });
+      expect(res.statusCode, `cut at ${cut}: ${res.body}`).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(res.json().type).toBe("https://hirevault.dev/problems/bad-request");
+    }
+    expect(await blobKeys(t, t.a.id)).toEqual(before);
+    expect(await rows()).toBe(count);
+  });
+
+  it("a connection closed mid-upload stores nothing and logs no server error", async () => {
+    const lines: string[] = [];
+    let answered!: () => void;
+    const handled = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        const line = String(chunk);
+        lines.push(line);
+        if (/"request (rejected|failed)"/.test(line)) answered();
+        done();
+      },
+    });
+    const own = await createTestApp(dialect, { maxUploadBytes: MAX, logger: pino({ level: "info" }, sink) });
+    try {
+      const target = await createPerson(own.as("recruiter"));
+      await own.app.listen({ port: 0, host: "127.0.0.1" });
+      const { port } = own.app.server.address() as AddressInfo;
+      const { body, contentType } = multipartBody([
+        { name: "entity_type", value: "person" },
+        { name: "entity_id", value: target.id },
+        { name: "file", filename: "cv.pdf", content: makePdf(40_000) },
+      ]);
+      const head =
+        `POST /api/v1/attachments HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${own.a.tokens.recruiter}\r\n` +
+        `content-type: ${contentType}\r\ncontent-length: ${body.length}\r\n\r\n`;
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(port, "127.0.0.1", () => {
+          socket.write(head);
+          socket.write(body.subarray(0, body.indexOf("%PDF") + 20_000));
+          // Once the server is streaming the file, the client goes away.
+          setTimeout(() => socket.destroy(), 300);
+        });
+        socket.on("close", () => resolve());
+        socket.on("error", () => undefined);
+      });
+      // The server notices the broken request on its own time: wait until it has answered it.
+      await handled;
+      expect(lines.filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+      expect(lines.some((l) => l.includes('"request rejected"'))).toBe(true);
+      expect(await blobKeys(own, own.a.id)).toEqual([]);
+      const stored = await own.database.db.selectFrom("attachments").select("id").execute();
+      expect(stored).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 
   it("deleting an attachment removes its file", async () => {

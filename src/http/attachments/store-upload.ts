@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from "../../domain/errors.js";
 import { SNIFF_BYTES, sniffContentType } from "../../domain/sniff-content-type.js";
 import type { BlobStore } from "../../storage/blob-store.js";
+import { nextOfForm } from "./form-read-error.js";
 
 /** What was stored: measured and hashed on the way, never taken from the client. */
 export interface StoredUpload {
@@ -18,7 +19,8 @@ export type UploadStream = NodeJS.ReadableStream & { truncated?: boolean };
  * Streams an uploaded file into blob storage under `key`, in constant memory:
  * 1. reads the first {@link SNIFF_BYTES} and decides the content type from them (415 if refused);
  * 2. streams those bytes and the rest into `blobs.put`, hashing (SHA-256) and counting on the way;
- * 3. fails with 413 when the file went over `maxBytes` — the put then fails too, so nothing is
+ * 3. fails with 413 when the file went over `maxBytes`, and with 400 when the body ends before
+ *    the file does (a truncated or broken form) — the put then fails too, so nothing is
  *    published, and the key is deleted anyway in case a backend kept a partial object.
  */
 export async function storeUpload(
@@ -44,7 +46,7 @@ export async function storeUpload(
       size += head.length;
       if (head.length > 0) yield head;
       while (!ended) {
-        const next = await source.next();
+        const next = await nextOfForm(source);
         if (next.done) break;
         hash.update(next.value);
         size += next.value.length;
@@ -72,7 +74,7 @@ async function peek(source: AsyncIterator<Buffer>, n: number): Promise<{ head: B
   const chunks: Buffer[] = [];
   let length = 0;
   while (length < n) {
-    const next = await source.next();
+    const next = await nextOfForm(source);
     if (next.done) return { head: Buffer.concat(chunks), ended: true };
     chunks.push(next.value);
     length += next.value.length;

@@ -8,6 +8,7 @@ import {
   type NewAttachment,
 } from "../../services/attachment.service.js";
 import type { BlobStore } from "../../storage/blob-store.js";
+import { nextOfForm } from "./form-read-error.js";
 import { storeUpload } from "./store-upload.js";
 
 type FilePart = Extract<Multipart, { type: "file" }>;
@@ -34,7 +35,11 @@ export async function readUploadForm(
   const fields: Record<string, string> = {};
   let stored: NewAttachment | undefined;
   try {
-    for await (const part of request.parts()) {
+    const parts = request.parts()[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await nextOfForm(parts);
+      if (next.done) break;
+      const part = next.value;
       if (stored) throw ValidationError.field(part.fieldname, "the file must be the last part");
       if (part.type === "field") {
         // busboy drops a file part whose name holds a line break; it then arrives as a plain field.
