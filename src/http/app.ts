@@ -22,6 +22,7 @@ import { sendNotFoundPage } from "../web/web-errors.js";
 import { loggerOptions, redactingChild } from "./logger.js";
 import { registerAuth } from "./middleware/auth.js";
 import { registerErrorHandling } from "./middleware/errors.js";
+import { clientErrorHandler, frameworkErrors } from "./middleware/framework-errors.js";
 import { registerRateLimit } from "./middleware/rate-limit.js";
 import { registerSecurityHeaders, requestIdOf } from "./middleware/security-headers.js";
 import { registerApiTokenRoutes } from "./routes/api-tokens.routes.js";
@@ -76,6 +77,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestIdHeader: false,
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: trustProxyOption(deps.config.trustProxy),
+    // Refusals before any route runs are problem+json too, without repeating the request.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON (and multipart for files): a text/plain body is a 415, not a string to validate.

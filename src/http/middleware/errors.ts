@@ -12,6 +12,9 @@ import { describeFields, HttpProblem, kindForStatus, type Problem, problem } fro
 import type { App } from "../types.js";
 import { pointerToField } from "../validation/validator-compiler.js";
 
+/** Longest request path repeated as a problem's `instance` (ids are 36 characters). */
+const MAX_INSTANCE_LENGTH = 512;
+
 /** Headers a failed response must not carry over from a half-built success (downloads). */
 const SUCCESS_ONLY_HEADERS = [
   "content-disposition",
@@ -44,7 +47,7 @@ export function registerErrorHandling(
     const path = request.url.split("?")[0] ?? "";
     const browser = (request.headers.accept ?? "").includes("text/html") && !path.startsWith("/api/");
     if (browser && opts.htmlNotFound) return opts.htmlNotFound(request, reply);
-    sendProblem(request, reply, problem("not-found", `No route ${request.method} ${path}.`));
+    sendProblem(request, reply, problem("not-found", `No route matches ${request.method} and this path.`));
   });
 }
 
@@ -58,7 +61,9 @@ export function sendProblem(
   for (const h of SUCCESS_ONLY_HEADERS) reply.removeHeader(h);
   if (body.status === 401) reply.header("www-authenticate", 'Bearer realm="hirevault"');
   for (const [k, v] of Object.entries(headers)) reply.header(k, v);
-  const instance = request.url.split("?")[0];
+  // The path names the occurrence (RFC 9457 `instance`); a very long one is not repeated back.
+  const path = request.url.split("?")[0] ?? "";
+  const instance = path.length <= MAX_INSTANCE_LENGTH ? path : undefined;
   return reply
     .code(body.status)
     .type("application/problem+json; charset=utf-8")

@@ -21,12 +21,21 @@ export function requestIdOf(req: IncomingMessage): string {
  */
 export function registerSecurityHeaders(app: App): void {
   app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", request.id);
-    reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "no-referrer");
-    if (request.url.startsWith("/api/")) {
-      reply.header("cache-control", "no-store");
-      reply.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
-    }
+    reply.headers(securityHeaders(request.url, request.id));
   });
+}
+
+/** The headers above for a request (also sent on errors answered before any hook runs). */
+export function securityHeaders(url: string, requestId: string): Record<string, string> {
+  return {
+    "x-request-id": requestId,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    ...(url.startsWith("/api/")
+      ? {
+          "cache-control": "no-store",
+          "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+        }
+      : {}),
+  };
 }
