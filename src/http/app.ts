@@ -35,6 +35,7 @@ import { registerExportRoutes } from "./routes/exports.routes.js";
 import { registerMeRoutes } from "./routes/me.routes.js";
 import { registerOpenApiRoute, swaggerOptions } from "./routes/openapi.routes.js";
 import type { App } from "./types.js";
+import { registerJsonBodyParser } from "./validation/json-body.js";
 import { validatorCompiler } from "./validation/validator-compiler.js";
 
 /** What the HTTP API needs; services are built from these (each gets only what it uses). */
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON (and multipart for files): a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser("text/plain");
+  registerJsonBodyParser(app);
 
   const tokens = new ApiTokenService(deps.db, clock);
   const entities = new EntityService({ db: deps.db, dialect: deps.dialect, blobs: deps.blobs, clock });
