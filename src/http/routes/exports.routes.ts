@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { EXPORT_FORMATS } from "../../db/schema/index.js";
 import type { Clock } from "../../domain/clock.js";
-import { NotFoundError } from "../../domain/errors.js";
+import { NotFoundError, ValidationError } from "../../domain/errors.js";
 import type { ExportFormatId } from "../../exports/export-format.js";
 import { recordAudit } from "../../repositories/audit-log.repository.js";
 import { decodeCursor, encodeCursor } from "../../repositories/cursor.js";
@@ -11,6 +11,7 @@ import type { ExportService } from "../../services/export.service.js";
 import type { BlobStore } from "../../storage/blob-store.js";
 import { authOf, writeContextOf } from "../middleware/auth.js";
 import { presentExportRun } from "../presenters/export-run.presenter.js";
+import { HttpProblem } from "../problem.js";
 import { ERROR_RESPONSES, IdParams, PageSchema } from "../schemas/common.schema.js";
 import { ExportRunSchema } from "../schemas/export.schema.js";
 import type { App } from "../types.js";
@@ -87,7 +88,7 @@ export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
       const page = await deps.exports.list(writeContextOf(request), {
         limit: limit + 1,
         ...(q.format ? { format: q.format as ExportFormatId } : {}),
-        ...(q.cursor ? { beforeId: decodeCursor(q.cursor).id } : {}),
+        ...(q.cursor ? { beforeId: cursorId(q.cursor) } : {}),
       });
       const more = page.length > limit;
       const data = page.slice(0, limit);
@@ -167,4 +168,14 @@ export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
       });
     },
   );
+}
+
+/** The id of a list cursor; a forged one is a 400 naming `cursor` (a query parameter). */
+function cursorId(cursor: string): string {
+  try {
+    return decodeCursor(cursor).id;
+  } catch (err) {
+    if (err instanceof ValidationError) throw HttpProblem.badRequest(err.errors);
+    throw err;
+  }
 }

@@ -24,11 +24,34 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   const check = TypeCompiler.Compile(schema);
   const isBody = httpPart === "body";
   return (value: unknown) => {
-    const converted = isBody ? value : Value.Convert(schema, value);
+    const converted = isBody ? value : convertText(schema, value);
     if (check.Check(converted)) return { value: converted };
     return { error: toFieldErrors(check.Errors(converted), isBody) as never };
   };
 };
+
+/** Decimal integers as written by people and programs: `50`, `-3`; not `1.5`, `1e1`, `0x10`, ` 5`. */
+const INTEGER_TEXT = /^-?[0-9]{1,15}$/;
+const NUMBER_TEXT = /^-?[0-9]{1,15}(\.[0-9]{1,15})?$/;
+
+/**
+ * Query strings and path parameters are text; numbers among them are converted only when the
+ * text is exactly a number (TypeBox's `Value.Convert` would read `limit=1.5` or `limit=1e1` as 1
+ * and `true` as 1). Anything else stays text and fails the check, naming the parameter.
+ */
+function convertText(schema: TSchema, value: unknown): unknown {
+  const props = (schema as { properties?: Record<string, TSchema> }).properties;
+  if (!props || typeof value !== "object" || value === null) return Value.Convert(schema, value);
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const prop = props[key];
+    const type = (prop as { type?: unknown } | undefined)?.type;
+    if (typeof raw === "string" && (type === "integer" || type === "number")) {
+      out[key] = (type === "integer" ? INTEGER_TEXT : NUMBER_TEXT).test(raw) ? Number(raw) : raw;
+    } else out[key] = prop ? Value.Convert(prop, raw) : raw;
+  }
+  return out;
+}
 
 /** Field errors from TypeBox errors: first error per field, fields in document order. */
 export function toFieldErrors(errors: Iterable<ValueError>, isBody: boolean): FieldValidationError[] {
