@@ -4,7 +4,7 @@
  * against the catalog as an API write would be, and every id is mapped into the new account
  * ({@link importedId}). A bad value stops the import with its file, line and column.
  */
-import type { ColumnSpec } from "../db/schema/index.js";
+import { type ColumnSpec, tableSpec } from "../db/schema/index.js";
 import type { FieldError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 import type { CsvRecord } from "../exports/csv/csv-reader.js";
@@ -91,20 +91,32 @@ export class RowDecoder {
       case "integer":
       case "bigint":
       case "number":
-        return coerceValue(col.name, spec(col), /^-?[0-9.eE+-]+$/.test(text) ? Number(text) : text, errors);
+        return coerceValue(
+          col.name,
+          spec(this.file, col),
+          /^-?[0-9.eE+-]+$/.test(text) ? Number(text) : text,
+          errors,
+        );
       case "boolean":
         return coerceValue(
           col.name,
-          spec(col),
+          spec(this.file, col),
           text === "true" ? true : text === "false" ? false : text,
           errors,
         );
       default:
-        return coerceValue(col.name, spec(col), text, errors);
+        return coerceValue(col.name, spec(this.file, col), text, errors);
     }
   }
 }
 
-function spec(col: SnapshotColumn): ColumnSpec {
+/**
+ * The rules a value of `col` is checked by: the catalog column's (type, enum, bounds, pattern,
+ * format — what an API write is checked by), as nullable as the file says; the layout's own
+ * description for a column the catalog does not have (an attachment's `path`).
+ */
+function spec(file: SnapshotFile, col: SnapshotColumn): ColumnSpec {
+  const catalog = tableSpec(file.table).columns[col.name];
+  if (catalog && catalog.type === col.type) return { ...catalog, nullable: col.nullable };
   return { type: col.type, nullable: col.nullable, ...(col.values ? { values: col.values } : {}) };
 }

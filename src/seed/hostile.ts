@@ -100,13 +100,16 @@ export const HOSTILE_PERSON_NAMES: readonly { first_name: string; last_name: str
   DUPLICATE_NAME,
 ];
 
-/** Job titles of the hostile openings (each becomes a `Resumes/<Job opening>/` folder). */
+/**
+ * Job titles of the hostile openings (each becomes a `Resumes/<Job opening>/` folder). Not the
+ * blank ones: the API refuses a title without a visible character, so an account cannot hold one
+ * (the backup's folder naming still copes with them, tested on its own).
+ */
 export const HOSTILE_JOB_TITLES: readonly string[] = [
   ...FORMULA_VALUES,
   ...CELL_BREAKERS,
   ...PATH_NAMES,
-  ...WINDOWS_NAMES,
-  "",
+  ...WINDOWS_NAMES.filter((name) => name.trim() !== ""),
   `${EMOJI[0]} Engineer`,
   ...BIDI_VALUES,
   LONG_JOB_TITLE,

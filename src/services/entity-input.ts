@@ -1,4 +1,4 @@
-import type { ColumnSpec, TableSpec } from "../db/schema/index.js";
+import { type ColumnSpec, numberBounds, type TableSpec } from "../db/schema/index.js";
 import { type FieldError, ValidationError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 
@@ -16,6 +16,29 @@ export function writableColumns(spec: TableSpec): [string, ColumnSpec][] {
 const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Years both databases store alike (PostgreSQL has no year 0; four digits sort as text). */
+const STORABLE_YEAR = /^(?!0000)\d{4}-/;
+
+/** Whether a text meets its column's `pattern` and `format` (see `ColumnSpec`). */
+export function meetsTextRules(col: ColumnSpec, value: string): boolean {
+  if (col.pattern !== undefined && !new RegExp(col.pattern, "u").test(value)) return false;
+  if (col.format === "uri" && !URL.canParse(value)) return false;
+  return true;
+}
+
+function inBounds(col: ColumnSpec, value: number): boolean {
+  const { minimum, maximum } = numberBounds(col);
+  return (minimum === undefined || value >= minimum) && (maximum === undefined || value <= maximum);
+}
+
+/** "an integer from 0 to 2147483647", as the API schema's messages say it. */
+function boundsWords(noun: string, col: ColumnSpec): string {
+  const { minimum, maximum } = numberBounds(col);
+  if (minimum !== undefined && maximum !== undefined) return `${noun} from ${minimum} to ${maximum}`;
+  if (minimum !== undefined) return `${noun} of at least ${minimum}`;
+  return `${noun} of at most ${maximum}`;
+}
 
 /** Checks a text value can be stored on both databases. */
 export function checkText(field: string, value: string, errors: FieldError[]): void {
@@ -42,27 +65,29 @@ export function coerceValue(field: string, col: ColumnSpec, value: unknown, erro
       if (typeof value !== "string") return fail("must be a string");
       checkText(field, value, errors);
       if (col.values && !col.values.includes(value)) return fail(`must be one of: ${col.values.join(", ")}`);
-      return value;
+      return meetsTextRules(col, value) ? value : fail(col.rule ?? "has an invalid format");
     }
     case "integer":
     case "bigint":
-      return Number.isSafeInteger(value) ? value : fail("must be an integer");
+      if (!Number.isSafeInteger(value)) return fail("must be an integer");
+      return inBounds(col, value as number) ? value : fail(`must be ${boundsWords("an integer", col)}`);
     case "number":
-      return typeof value === "number" && Number.isFinite(value) ? value : fail("must be a number");
+      if (typeof value !== "number" || !Number.isFinite(value)) return fail("must be a number");
+      return inBounds(col, value) ? value : fail(`must be ${boundsWords("a number", col)}`);
     case "boolean":
       return typeof value === "boolean" ? value : fail("must be true or false");
     case "timestamp": {
       if (typeof value !== "string" || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
         return fail("must be an ISO 8601 date-time with a time zone, e.g. 2026-11-24T09:30:00Z");
       }
-      return new Date(value).toISOString();
+      const iso = new Date(value).toISOString();
+      return STORABLE_YEAR.test(iso) ? iso : fail("must be in the years 0001 to 9999 (UTC)");
     }
     case "date": {
       if (typeof value !== "string" || !DATE.test(value)) return fail("must be a date, YYYY-MM-DD");
       const d = new Date(`${value}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)
-        ? value
-        : fail("is not a real date");
+      if (Number.isNaN(d.getTime()) || !d.toISOString().startsWith(value)) return fail("is not a real date");
+      return STORABLE_YEAR.test(value) ? value : fail("must be in the years 0001 to 9999");
     }
     case "json": {
       const text = JSON.stringify(value);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createPerson } from "./_helpers/fixtures.js";
+import { createJob, createPerson } from "./_helpers/fixtures.js";
 
 const P = "https://hirevault.dev/problems/";
 
@@ -112,5 +112,139 @@ describe.each(DIALECTS)("input rules (%s)", (dialect) => {
       "bad-request",
       "cursor",
     );
+  });
+
+  const invoice = (over: Record<string, unknown>) => ({
+    number: `INV-${Math.random().toString(36).slice(2)}`,
+    amount_cents: 1200,
+    currency: "EUR",
+    status: "pending",
+    due_date: "2026-12-31",
+    ...over,
+  });
+
+  it.each([
+    [{ amount_cents: -5 }, "amount_cents"],
+    [{ amount_cents: 2 ** 53 - 1 }, "amount_cents"],
+    [{ currency: "EURO" }, "currency"],
+    [{ currency: "eur" }, "currency"],
+    [{ currency: "E1R" }, "currency"],
+    [{ due_date: "0000-01-01" }, "due_date"],
+  ])("an invoice with %o → 422 naming the field", async (over, field) => {
+    expectFieldProblem(
+      await t.as("owner").post("/api/v1/invoices", invoice(over)),
+      422,
+      "validation-error",
+      field,
+    );
+  });
+
+  it("a valid invoice is still accepted, and a PATCH to a bad currency refused", async () => {
+    const res = await t.as("owner").post("/api/v1/invoices", invoice({ amount_cents: 0, currency: "CHF" }));
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().id as string;
+    expectFieldProblem(
+      await t.as("owner").patch(`/api/v1/invoices/${id}`, { currency: "Franc" }),
+      422,
+      "validation-error",
+      "currency",
+    );
+  });
+
+  it.each([
+    [{ title: "X", openings: -1 }, "openings"],
+    [{ title: "X", openings: 3_000_000_000 }, "openings"],
+    [{ title: "" }, "title"],
+    [{ title: "   \t\n" }, "title"],
+  ])("a job with %o → 422 naming the field", async (body, field) => {
+    expectFieldProblem(await t.as("recruiter").post("/api/v1/jobs", body), 422, "validation-error", field);
+  });
+
+  it("a job's title cannot be blanked by a PATCH; openings 0 is fine", async () => {
+    const job = await createJob(t.as("recruiter"), { openings: 0 });
+    expectFieldProblem(
+      await t.as("recruiter").patch(`/api/v1/jobs/${job.id}`, { title: " " }),
+      422,
+      "validation-error",
+      "title",
+    );
+  });
+
+  it.each([
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "mailto:a@b.c",
+    "//evil.example/x",
+    "https://",
+    "not a url",
+  ])("a person link %j → 422 naming links[0].url", async (url) => {
+    const res = await t
+      .as("recruiter")
+      .post("/api/v1/persons", { first_name: "A", last_name: "B", links: [{ url }] });
+    expectFieldProblem(res, 422, "validation-error", "links[0].url");
+  });
+
+  it("http and https links are kept as given", async () => {
+    const links = [{ url: "https://www.linkedin.com/in/ada-123" }, { url: "HTTP://example.com/a?b=c#d" }];
+    const person = await createPerson(t.as("recruiter"), { links });
+    expect((person.links as { url: string }[]).map((l) => l.url)).toEqual(links.map((l) => l.url));
+  });
+
+  it("a custom field of type url takes http(s) only", async () => {
+    const def = await t.as("admin").post("/api/v1/custom-field-definitions", {
+      entity_type: "person",
+      key: "portfolio",
+      label: "Portfolio",
+      type: "url",
+      position: 0,
+    });
+    expect(def.statusCode, def.body).toBe(201);
+    const res = await t.as("recruiter").post("/api/v1/persons", {
+      first_name: "A",
+      last_name: "B",
+      custom_fields: { portfolio: "javascript:alert(1)" },
+    });
+    expectFieldProblem(res, 422, "validation-error", "custom_fields.portfolio");
+    const person = await createPerson(t.as("recruiter"));
+    const direct = await t.as("recruiter").post("/api/v1/custom-field-values", {
+      definition_id: def.json().id,
+      entity_type: "person",
+      entity_id: person.id,
+      value: "javascript:alert(1)",
+    });
+    expectFieldProblem(direct, 422, "validation-error", "value");
+  });
+
+  it("an assessment rating outside 1–5 and a task due in year 0 → 422", async () => {
+    const job = await createJob(t.as("recruiter"));
+    const person = await createPerson(t.as("recruiter"));
+    const app = await t
+      .as("recruiter")
+      .post("/api/v1/applications", { person_id: person.id, job_id: job.id });
+    const rated = await t
+      .as("recruiter")
+      .post("/api/v1/assessments", { application_id: app.json().id, kind: "interview", rating: 6 });
+    expectFieldProblem(rated, 422, "validation-error", "rating");
+    const task = await t
+      .as("recruiter")
+      .post("/api/v1/tasks", { title: "Call", due_at: "0000-06-01T00:00:00Z" });
+    expectFieldProblem(task, 422, "validation-error", "due_at");
+  });
+
+  it("the OpenAPI document shows the rules", async () => {
+    const doc = (await t.anonymous().get("/api/v1/openapi.json")).json();
+    const body = (path: string) => doc.paths[path].post.requestBody.content["application/json"].schema;
+    const inv = body("/api/v1/invoices").properties;
+    expect(inv.amount_cents.minimum).toBe(0);
+    expect(inv.currency.pattern).toBe("^[A-Z]{3}$");
+    const job = body("/api/v1/jobs").properties;
+    expect(job.openings.anyOf[0].minimum).toBe(0);
+    expect(job.title.pattern).toBeDefined();
+    const link = body("/api/v1/persons").properties.links.items.properties.url;
+    expect(link.format).toBe("uri");
+    expect(link.pattern).toBeDefined();
   });
 });

@@ -113,6 +113,24 @@ describe.each(DIALECTS)("import safety on %s", (dialect) => {
     await expectRefused(file, /persons\/emails\.csv: .*differ from manifest\.json/);
   });
 
+  it.each([
+    ["persons/links.csv", "url", "javascript:alert(1)", /must be an http:\/\/ or https:\/\/ URL/],
+    ["jobs/jobs.csv", "title", "   ", /must not be empty or only white space/],
+  ])("refuses a value the API refuses: %s %s %j", async (entry, column, value, message) => {
+    const file = path.join(dir, `value-${column}.zip`);
+    replaceEntry(snapshot, file, entry, (csv) => {
+      const [header, first, ...rest] = csv.split("\r\n");
+      const at = header!.split(",").indexOf(column);
+      const cells = first!.split(",");
+      cells[at] = value;
+      return [header, cells.join(","), ...rest].join("\r\n");
+    });
+    await expectRefused(
+      file,
+      new RegExp(`${entry.replace(".", "\\.")} line 2, ${column}: ${message.source}`),
+    );
+  });
+
   it("refuses other exports and a name already taken", async () => {
     const full = await runFormat(fx, fullFormat);
     const data = full.artifacts.find((a) => a.part === "data")!.path;

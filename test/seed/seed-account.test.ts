@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TABLE_NAMES } from "../../src/db/schema/index.js";
+import { TABLE_NAMES, tableSpec } from "../../src/db/schema/index.js";
+import type { FieldError } from "../../src/domain/errors.js";
 import { DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE } from "../../src/seed/cv-files.js";
 import {
   DUPLICATE_NAME,
@@ -20,6 +21,7 @@ import {
   XML_ILLEGAL_TEXT,
 } from "../../src/seed/hostile.js";
 import { seedAccount } from "../../src/seed/seed-account.js";
+import { coerceValue } from "../../src/services/entity-input.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
 import { dumpAccount, foreignKeyProblems, SEEDED_TABLES } from "./db-checks.js";
@@ -267,6 +269,28 @@ describe.each(DIALECTS)("seedAccount on %s", (dialect) => {
     }
     expect(docxChecked).toBeGreaterThan(0);
     expect(await text(await blobsA.get(rows[0]!.storage_key, { start: 0, end: 3 }))).toMatch(/^(%PDF|PK)/);
+  });
+
+  it("writes only values the API accepts: every column meets its catalog rules", async () => {
+    const problems: string[] = [];
+    for (const table of SEEDED_TABLES) {
+      const spec = tableSpec(table);
+      const rows = (await a.db
+        .selectFrom(table)
+        .selectAll()
+        .where("account_id", "=", acme.accountId)
+        .execute()) as Record<string, unknown>[];
+      for (const row of rows) {
+        for (const [name, col] of Object.entries(spec.columns)) {
+          if (col.type === "json" || col.type === "id") continue; // stored text / checked by the FK test
+          const errors: FieldError[] = [];
+          coerceValue(name, col, row[name], errors);
+          for (const e of errors)
+            problems.push(`${table}.${e.field} ${JSON.stringify(row[name])}: ${e.message}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it("keeps every foreign key (and polymorphic link) inside the same account", async () => {

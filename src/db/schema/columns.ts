@@ -33,6 +33,58 @@ export interface ColumnSpec {
   /** Set by the server, never accepted from API input. */
   readonly readonly?: boolean;
   readonly description?: string;
+  /**
+   * Rules on the values beyond the type, checked on every write (API, CLI, import) and shown in
+   * the OpenAPI document. Numbers: inclusive bounds (JSON Schema `minimum` / `maximum`), within
+   * the storage range of the type anyway (see {@link numberBounds}).
+   */
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** Text: an ECMA-262 pattern it must match (JSON Schema `pattern`: unanchored unless ^…$). */
+  readonly pattern?: string;
+  /** Text: `uri` — an absolute URL (JSON Schema `format`); `pattern` says which schemes. */
+  readonly format?: "uri";
+  /** What the caller is told when `pattern` or `format` is not met ("must be …"). */
+  readonly rule?: string;
+}
+
+/** Text with something besides white space in it (titles). */
+export const NOT_BLANK = { pattern: "\\S", rule: "must not be empty or only white space" } as const;
+
+/** An ISO 4217 alphabetic currency code. */
+export const CURRENCY_CODE = {
+  pattern: "^[A-Z]{3}$",
+  rule: "must be an ISO 4217 currency code: three capital letters, e.g. EUR",
+} as const;
+
+/**
+ * A web address people may open from the data: http or https only, so a `javascript:`, `data:`
+ * or `vbscript:` URL can never be stored and later run by a client that renders it as a link.
+ */
+export const WEB_URL = {
+  format: "uri",
+  pattern: "^[Hh][Tt][Tt][Pp][Ss]?://",
+  rule: "must be an http:// or https:// URL",
+} as const;
+
+/**
+ * The bounds a number column accepts: its own `minimum` / `maximum` within what the storage type
+ * holds exactly on both databases — PostgreSQL `integer` is 32-bit, and a JavaScript number is
+ * exact to 2^53 (`bigint`). Without them a large value was a 500 from PostgreSQL.
+ */
+export function numberBounds(col: ColumnSpec): { minimum?: number; maximum?: number } {
+  const storage =
+    col.type === "integer"
+      ? { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 }
+      : col.type === "bigint"
+        ? { minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }
+        : {};
+  const minimum = Math.max(col.minimum ?? -Infinity, storage.minimum ?? -Infinity);
+  const maximum = Math.min(col.maximum ?? Infinity, storage.maximum ?? Infinity);
+  return {
+    ...(Number.isFinite(minimum) ? { minimum } : {}),
+    ...(Number.isFinite(maximum) ? { maximum } : {}),
+  };
 }
 
 type Opts = Omit<ColumnSpec, "type" | "references" | "onDelete" | "values">;

@@ -1,4 +1,4 @@
-import { base, boolean, integer, number, oneOf, ref, stamps, text, timestamp } from "./columns.js";
+import { base, boolean, integer, NOT_BLANK, number, oneOf, ref, stamps, text, timestamp } from "./columns.js";
 import type { TableSpec } from "./table-spec.js";
 
 export const JOB_STATES = ["draft", "published", "closed", "archived"] as const;
@@ -12,14 +12,14 @@ export const hiringTables = {
     entity: "job",
     columns: {
       ...base,
-      title: text(),
+      title: text(NOT_BLANK),
       company_id: ref("companies", "set null", { nullable: true }),
       department: text({ nullable: true }),
       location: text({ nullable: true }),
       employment_type: oneOf(EMPLOYMENT_TYPES, { nullable: true }),
       state: oneOf(JOB_STATES),
       owner_id: ref("users", "set null", { nullable: true }),
-      openings: integer({ nullable: true }),
+      openings: integer({ nullable: true, minimum: 0 }),
       description: text({ nullable: true }),
       ...stamps,
     },
@@ -122,7 +122,12 @@ export const hiringTables = {
       application_id: ref("applications", "cascade"),
       kind: oneOf(["scorecard", "interview", "test", "reference_check", "other"] as const),
       score: number({ nullable: true }),
-      rating: integer({ nullable: true, description: "1 (strong no) to 5 (strong yes)" }),
+      rating: integer({
+        nullable: true,
+        minimum: 1,
+        maximum: 5,
+        description: "1 (strong no) to 5 (strong yes)",
+      }),
       author_id: ref("users", "set null", { nullable: true }),
       notes: text({ nullable: true }),
       ...stamps,

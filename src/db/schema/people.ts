@@ -1,4 +1,16 @@
-import { base, boolean, date, integer, oneOf, ref, stamps, text, timestamp } from "./columns.js";
+import {
+  base,
+  boolean,
+  CURRENCY_CODE,
+  date,
+  integer,
+  oneOf,
+  ref,
+  stamps,
+  text,
+  timestamp,
+  WEB_URL,
+} from "./columns.js";
 import type { TableSpec } from "./table-spec.js";
 
 export const ROLES = ["owner", "admin", "recruiter", "viewer"] as const;
@@ -65,8 +77,8 @@ export const peopleTables = {
     columns: {
       ...base,
       number: text(),
-      amount_cents: integer(),
-      currency: text(),
+      amount_cents: integer({ minimum: 0 }),
+      currency: text(CURRENCY_CODE),
       status: oneOf(["pending", "paid", "void"] as const),
       due_date: date(),
       paid_at: timestamp({ nullable: true }),
@@ -136,7 +148,7 @@ export const peopleTables = {
     columns: {
       ...base,
       person_id: ref("persons", "cascade"),
-      url: text(),
+      url: text(WEB_URL),
       kind: oneOf(["linkedin", "github", "website", "portfolio", "twitter", "other"] as const),
       position: integer(),
       ...stamps,

@@ -1,4 +1,16 @@
-import { base, bigint, boolean, date, integer, oneOf, ref, stamps, text, timestamp } from "./columns.js";
+import {
+  base,
+  bigint,
+  boolean,
+  CURRENCY_CODE,
+  date,
+  integer,
+  oneOf,
+  ref,
+  stamps,
+  text,
+  timestamp,
+} from "./columns.js";
 import type { TableSpec } from "./table-spec.js";
 
 export const ACTIVITY_SUBJECTS = ["person", "company", "job", "deal", "client_contact"] as const;
@@ -49,7 +61,7 @@ export const workTables = {
       name: text(),
       company_id: ref("companies", "set null", { nullable: true }),
       value_cents: bigint({ nullable: true }),
-      currency: text({ nullable: true }),
+      currency: text({ nullable: true, ...CURRENCY_CODE }),
       stage: text(),
       status: oneOf(["open", "won", "lost"] as const),
       owner_id: ref("users", "set null", { nullable: true }),

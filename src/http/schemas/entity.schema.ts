@@ -1,9 +1,9 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import type { ColumnSpec, TableName } from "../../db/schema/index.js";
-import { CUSTOM_FIELD_ENTITIES, TAGGABLE_ENTITIES, tableSpec } from "../../db/schema/index.js";
+import { CUSTOM_FIELD_ENTITIES, numberBounds, TAGGABLE_ENTITIES, tableSpec } from "../../db/schema/index.js";
 import { writableColumns } from "../../services/entity-input.js";
 import { defaultedColumns } from "../../services/entity-rules/index.js";
-import { Id, Nullable, StringEnum, Text } from "../validation/formats.js";
+import { ColumnText, Id, Nullable, StringEnum, Text } from "../validation/formats.js";
 import { READ_ONLY_FIELDS } from "../validation/validator-compiler.js";
 import { customFieldsInput, outputExtras, personInputExtras, tagsInput } from "./nested.schema.js";
 import { outputColumn } from "./output.schema.js";
@@ -26,14 +26,14 @@ export function inputColumn(col: ColumnSpec): TSchema {
       schema = Id(opts);
       break;
     case "text":
-      schema = col.values ? StringEnum(col.values, opts) : Text(opts);
+      schema = col.values ? StringEnum(col.values, opts) : ColumnText(col, opts);
       break;
     case "integer":
     case "bigint":
-      schema = Type.Integer(opts);
+      schema = Type.Integer({ ...numberBounds(col), ...opts });
       break;
     case "number":
-      schema = Type.Number(opts);
+      schema = Type.Number({ ...numberBounds(col), ...opts });
       break;
     case "boolean":
       schema = Type.Boolean(opts);

@@ -1,9 +1,10 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import type { TableName } from "../../db/schema/index.js";
 import { tableSpec } from "../../db/schema/index.js";
-import { Nullable, StringEnum, Text } from "../validation/formats.js";
+import { ColumnText, Nullable, StringEnum, Text } from "../validation/formats.js";
 
 const LINK_KINDS = tableSpec("person_links").columns.kind?.values ?? [];
+const LINK_URL = tableSpec("person_links").columns.url!;
 
 /** Keys of nested items, plus anything the service adds (ids): documented, not restricted. */
 function outputItem(props: Record<string, TSchema>): TSchema {
@@ -35,7 +36,7 @@ export function personInputExtras(): Record<string, TSchema> {
     ),
     links: Type.Array(
       item({
-        url: Text({ minLength: 1, maxLength: 2048 }),
+        url: ColumnText(LINK_URL, { minLength: 1, maxLength: 2048 }),
         kind: Type.Optional(StringEnum(LINK_KINDS)),
       }),
       { maxItems: 100, description: "replaces the person's links" },

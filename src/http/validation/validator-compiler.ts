@@ -4,7 +4,7 @@ import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifySchemaCompiler } from "fastify";
 import type { FieldError } from "../../domain/errors.js";
-import { NO_NUL_PATTERN } from "./formats.js";
+import { NO_NUL_PATTERN, RULE_MESSAGE } from "./formats.js";
 
 /** One validation failure as Fastify carries it in `error.validation`, plus the field name. */
 export interface FieldValidationError extends FieldError {
@@ -90,6 +90,9 @@ function messageFor(e: ValueError, isBody: boolean): string {
       return isBody ? "is not a known field" : "is not a known parameter";
     }
     case ValueErrorType.StringPattern:
+    case ValueErrorType.StringFormat:
+      if (typeof s[RULE_MESSAGE] === "string") return s[RULE_MESSAGE] as string;
+      if (e.type === ValueErrorType.StringFormat) return `must be ${describe(e.schema)}`;
       return s.pattern === NO_NUL_PATTERN
         ? "must not contain NUL (U+0000) characters"
         : "has an invalid format";

@@ -1,9 +1,12 @@
+import { WEB_URL } from "../../db/schema/index.js";
 import { type FieldError, ValidationError } from "../../domain/errors.js";
 import type { StoredRow } from "../../repositories/entity.repository.js";
-import { checkText } from "../entity-input.js";
+import { checkText, meetsTextRules } from "../entity-input.js";
 import type { EntityRule, RuleTx } from "./rule.js";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Values of `url` custom fields follow the catalog's rule for web addresses (http and https). */
+const URL_VALUE = { type: "text", ...WEB_URL } as const;
 
 function options(def: StoredRow): string[] {
   try {
@@ -50,7 +53,7 @@ export function canonicalCustomValue(
       return JSON.stringify(raw);
     }
     case "url":
-      if (typeof raw !== "string" || !URL.canParse(raw)) return fail("must be a URL");
+      if (typeof raw !== "string" || !meetsTextRules(URL_VALUE, raw)) return fail(WEB_URL.rule);
       checkText(field, raw, errors);
       return raw;
     default:

@@ -180,7 +180,10 @@ describe.each(DIALECTS)("backup format on %s", (dialect) => {
       const key = `${opening}/${stage}`;
       expect(stageFolders.get(key) ?? row.get("K")!.value).toBe(row.get("K")!.value);
       stageFolders.set(key, row.get("K")!.value);
-      if (/^[A-Za-z ]+$/.test(row.get("J")?.value ?? "")) expect(opening).toMatch(/^[A-Za-z ]+( \(\d+\))?$/);
+      // A plain title keeps its name (Windows device names such as CON are plain too, but renamed).
+      const title = row.get("J")?.value ?? "";
+      if (/^[A-Za-z]+( [A-Za-z]+)*$/.test(title) && !/^(CON|PRN|AUX|NUL|COM\d|LPT\d)$/i.test(title))
+        expect(opening).toMatch(/^[A-Za-z ]+( \(\d+\))?$/);
     }
     expect(folderOfJob.size).toBeGreaterThan(10);
   });
