@@ -44,6 +44,13 @@ export class ConflictError extends Error {
 
 export class ForbiddenError extends Error {
   override name = "ForbiddenError";
+  constructor(
+    message: string,
+    /** The input field that asked for more than the caller may do, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 export class PayloadTooLargeError extends Error {

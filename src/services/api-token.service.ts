@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema/index.js";
 import { ROLES } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
-import { NotFoundError, ValidationError } from "../domain/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { isUuid, uuidv7 } from "../domain/ids.js";
 import { hasRole, type Role } from "../domain/roles.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
@@ -82,7 +82,7 @@ export class ApiTokenService {
     const now = this.clock.now();
     const expiresAt = this.checkExpiry(input.expiresAt, now);
     const userId = input.userId ?? null;
-    if (userId !== null) await this.checkUser(accountId, userId);
+    if (userId !== null) await this.checkUser(accountId, userId, audit?.actor.role);
     const token = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
     const at = now.toISOString();
     const row: ApiTokenRow = {
@@ -220,16 +220,31 @@ export class ApiTokenService {
     return new Date(ms).toISOString();
   }
 
-  private async checkUser(accountId: string, userId: string): Promise<void> {
+  /**
+   * A token acts for its user: what it does is recorded as that person's doing. So it may only be
+   * bound to an active team member (an invited one has not joined, a disabled one has left) whose
+   * role the creator may act as — not above the creator's own, or an admin could act, on the
+   * record, as the owner. `creatorRole` is absent for system callers (CLI, seed).
+   */
+  private async checkUser(accountId: string, userId: string, creatorRole?: Role): Promise<void> {
     const user = isUuid(userId)
       ? await this.db
           .selectFrom("users")
-          .select("id")
+          .select(["id", "role", "status"])
           .where("account_id", "=", accountId)
           .where("id", "=", userId)
           .executeTakeFirst()
       : undefined;
     if (!user) throw ValidationError.field("user_id", "no user with this id in this account");
+    if (user.status !== "active") {
+      throw ValidationError.field("user_id", `is ${user.status}: a token can act only for an active user`);
+    }
+    if (creatorRole && !hasRole(creatorRole, user.role as Role)) {
+      throw new ForbiddenError(
+        `A ${creatorRole} cannot create a token that acts for a user with the ${user.role} role.`,
+        "user_id",
+      );
+    }
   }
 
   /**

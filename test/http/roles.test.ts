@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { uuidv7 } from "../../src/domain/ids.js";
 import type { Role } from "../../src/domain/roles.js";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
@@ -107,6 +108,56 @@ describe.each(DIALECTS)("role matrix (%s)", (dialect) => {
     expect((await t.as("admin").delete(`/api/v1/api-tokens/${created.id}`)).statusCode).toBe(204);
     expect((await t.as("admin").delete(`/api/v1/api-tokens/${created.id}`)).statusCode).toBe(204);
     expect((await t.anonymous(`Bearer ${created.token}`).get("/api/v1/me")).statusCode).toBe(401);
+  });
+
+  it("a token acts only for an active user whose role the creator may act as", async () => {
+    const mint = (userId: string, role = "admin") =>
+      t.as("admin").post("/api/v1/api-tokens", { name: "bound", role, user_id: userId });
+    // An admin cannot mint a token that the audit log would then record as the owner's doing.
+    const above = await mint(t.a.userIds.owner);
+    expect(above.statusCode, above.body).toBe(403);
+    expect(above.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(above.json().errors.map((e: { field: string }) => e.field)).toEqual(["user_id"]);
+    // Not for an invited or disabled team member either.
+    const now = new Date().toISOString();
+    for (const status of ["invited", "disabled"] as const) {
+      const id = uuidv7();
+      await t.database.db
+        .insertInto("users")
+        .values({
+          id,
+          account_id: t.a.id,
+          name: `${status} user`,
+          email: `${status}-${id}@example.test`,
+          role: "viewer",
+          status,
+          password_hash: null,
+          last_login_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const res = await mint(id, "viewer");
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(["user_id"]);
+    }
+    // Nothing was created by the refusals; the admin's own and lower users are fine.
+    const bound = await t.database.db
+      .selectFrom("api_tokens")
+      .select("user_id")
+      .where("account_id", "=", t.a.id)
+      .where("name", "=", "bound")
+      .execute();
+    expect(bound).toEqual([]);
+    expect((await mint(t.a.userIds.admin)).statusCode).toBe(201);
+    expect((await mint(t.a.userIds.recruiter, "recruiter")).statusCode).toBe(201);
+    // An owner may bind a token to the owner.
+    const byOwner = await t.as("owner").post("/api/v1/api-tokens", {
+      name: "owner's",
+      role: "owner",
+      user_id: t.a.userIds.owner,
+    });
+    expect(byOwner.statusCode, byOwner.body).toBe(201);
   });
 
   it("a token tied to a demoted or disabled user loses its rights", async () => {

@@ -87,7 +87,10 @@ export function toProblem(err: unknown): { body: Problem; headers?: Record<strin
     const errors = err.field ? { errors: [{ field: err.field, message: err.message }] } : {};
     return { body: problem("conflict", err.message, errors) };
   }
-  if (err instanceof ForbiddenError) return { body: problem("forbidden", err.message) };
+  if (err instanceof ForbiddenError) {
+    const errors = err.field ? { errors: [{ field: err.field, message: err.message }] } : {};
+    return { body: problem("forbidden", err.message, errors) };
+  }
   if (err instanceof PayloadTooLargeError) return { body: problem("payload-too-large", err.message) };
   if (err instanceof UnsupportedMediaTypeError)
     return { body: problem("unsupported-media-type", err.message) };
