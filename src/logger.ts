@@ -27,7 +27,12 @@ export const REDACT_PATHS = [
 
 export const REDACTED = "[Redacted]";
 
-/** The process logger: JSON lines on stdout (stderr for CLI commands whose stdout is data). */
+/**
+ * The process logger: JSON lines on stdout (stderr for CLI commands whose stdout is data). Written
+ * through `process.stdout` / `process.stderr` (synchronous for files, terminals and pipes), so a
+ * log reader that goes away is handled like any closed pipe (`cli/closed-pipes.ts`): lines are
+ * dropped, nothing is buffered for a reader that will never come back.
+ */
 export function createLogger(opts: {
   level: string;
   destination?: "stdout" | "stderr";
@@ -39,7 +44,7 @@ export function createLogger(opts: {
       level: opts.level,
       redact: { paths: REDACT_PATHS, censor: REDACTED },
     },
-    pino.destination(opts.destination === "stderr" ? 2 : 1),
+    opts.destination === "stderr" ? process.stderr : process.stdout,
   );
 }
 

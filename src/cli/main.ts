@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { ImportError } from "../import/import-error.js";
+import { dropWritesToClosedPipes } from "./closed-pipes.js";
 import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
 import { registerInvoice } from "./commands/invoice.js";
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+dropWritesToClosedPipes(process.stdout, process.stderr);
 const code = await main(process.argv);
 // Long-running commands (start, worker) keep the event loop alive and exit via their signals.
 if (code !== EXIT.ok) process.exit(code);

@@ -67,6 +67,37 @@ export function runCli(
   });
 }
 
+/**
+ * Runs the CLI with its stdout or stderr pipe closed by the reader from the start, as
+ * `hirevault … | head -0` does: every write to it fails with EPIPE. Collects the other stream.
+ */
+export function runCliWithClosedPipe(
+  args: string[],
+  env: Record<string, string | undefined>,
+  closed: "stdout" | "stderr",
+  timeoutMs = 120_000,
+): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: cliEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child[closed]!.destroy();
+    let stdout = "";
+    let stderr = "";
+    if (closed !== "stdout") child.stdout!.on("data", (d) => (stdout += d));
+    if (closed !== "stderr") child.stderr!.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`hirevault ${args.join(" ")} timed out\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
 /** A long-running CLI process (start, worker) and a way to wait for a line of its output. */
 export function spawnCli(args: string[], env: Record<string, string | undefined>) {
   const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
