@@ -165,6 +165,21 @@ export class EntityRepository {
     return row !== undefined;
   }
 
+  /**
+   * Whether the row exists, and if so it stays until this transaction ends (PostgreSQL `FOR KEY
+   * SHARE`): a write about to point at it (a foreign key, or a polymorphic link the database does
+   * not check) cannot race a delete of it. A delete that locked the row first is waited for, and
+   * then the row is gone.
+   */
+  async existsAndStays(accountId: string, table: TableName, id: string): Promise<boolean> {
+    const qb = this.db
+      .selectFrom(table)
+      .select("id")
+      .where("account_id", "=", accountId)
+      .where("id", "=", id);
+    return (await lockForKeyShare(this.typed, qb).executeTakeFirst()) !== undefined;
+  }
+
   async insert(table: TableName, row: StoredRow): Promise<void> {
     await this.db.insertInto(table).values(row).execute();
   }

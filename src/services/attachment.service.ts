@@ -77,8 +77,9 @@ export class AttachmentService {
       updated_at: at,
     };
     await this.db.transaction().execute(async (trx) => {
-      // Checked again inside the transaction: the record may have been deleted during the upload.
-      if (!(await this.entityExists(trx, ctx.accountId, input.entityType, input.entityId))) {
+      // Checked again inside the transaction, and held until it commits: the record may have been
+      // deleted during the upload, or be deleted right now (then its delete sees this file).
+      if (!(await this.entityExists(trx, ctx.accountId, input.entityType, input.entityId, true))) {
         throw ValidationError.field("entity_id", `no ${input.entityType} with this id in this account`);
       }
       await trx.insertInto("attachments").values(row).execute();
@@ -137,7 +138,12 @@ export class AttachmentService {
     accountId: string,
     type: AttachmentEntity,
     id: string,
+    hold = false,
   ): Promise<boolean> {
-    return isUuid(id) && new EntityRepository(db).exists(accountId, ENTITY_TABLES[type], id);
+    if (!isUuid(id)) return false;
+    const repo = new EntityRepository(db);
+    return hold
+      ? repo.existsAndStays(accountId, ENTITY_TABLES[type], id)
+      : repo.exists(accountId, ENTITY_TABLES[type], id);
   }
 }

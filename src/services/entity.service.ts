@@ -196,7 +196,11 @@ export class EntityService {
     return result;
   }
 
-  /** Every foreign key and polymorphic link must point at a row of the same account. */
+  /**
+   * Every foreign key and polymorphic link must point at a row of the same account — one that
+   * stays there until this write commits, so a record created while its parent is deleted never
+   * outlives it (polymorphic links have no database foreign key to stop that).
+   */
   private async checkReferences(
     tx: RuleTx,
     spec: TableSpec,
@@ -207,7 +211,7 @@ export class EntityService {
     for (const [name, col] of Object.entries(spec.columns)) {
       const v = values[name];
       if (!col.references || col.references === "accounts" || v === null || v === undefined) continue;
-      if (!(await tx.repo.exists(tx.ctx.accountId, col.references as TableName, String(v)))) {
+      if (!(await tx.repo.existsAndStays(tx.ctx.accountId, col.references as TableName, String(v)))) {
         errors.push({
           field: name,
           message: `no ${tableSpec(col.references).entity} with this id in this account`,
@@ -223,7 +227,7 @@ export class EntityService {
         type !== null &&
         id !== null &&
         target &&
-        !(await tx.repo.exists(tx.ctx.accountId, target, String(id)))
+        !(await tx.repo.existsAndStays(tx.ctx.accountId, target, String(id)))
       ) {
         errors.push({ field: poly.idColumn, message: `no ${type} with this id in this account` });
       } else if ((type === null) !== (id === null)) {

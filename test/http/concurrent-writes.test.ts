@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createJob, createPerson } from "./_helpers/fixtures.js";
+import { blobKeys, upload } from "./_helpers/attachments.js";
+import { createJob, createPerson, makePdf } from "./_helpers/fixtures.js";
 
 const statuses = (rs: { statusCode: number }[]) => rs.map((r) => r.statusCode).sort();
 const count = (s: number[], code: number) => s.filter((c) => c === code).length;
@@ -115,6 +116,37 @@ describe.each(DIALECTS)("concurrent writes (%s)", (dialect) => {
     expect(audits.filter((e) => e.action === "person.updated" && String(e.id) > deletedAt)).toEqual([]);
     const taggings = (await rows("taggings")).filter((r) => r.entity_id === person.id);
     expect(taggings).toEqual([]);
+  });
+
+  it("records created for a person while it is deleted never outlive it", async () => {
+    const persons = await Promise.all(Array.from({ length: 10 }, () => createPerson(t.as("recruiter"))));
+    const res = await Promise.all(
+      persons.flatMap((p) => [
+        t.as("recruiter").post("/api/v1/activities", {
+          kind: "note",
+          subject_type: "person",
+          subject_id: p.id,
+          body: "about to go",
+          at: "2026-01-01T00:00:00Z",
+        }),
+        t.as("recruiter").delete(`/api/v1/persons/${p.id}`),
+        t.as("recruiter").post("/api/v1/tasks", { title: "Call", related_type: "person", related_id: p.id }),
+        upload(t.as("recruiter"), p.id, { content: makePdf(2000) }),
+      ]),
+    );
+    // A create that came after the delete is told the person is gone (422 naming the field); one
+    // that came before went with the person (201, or 404 when the delete won before the answer).
+    for (const r of res) expect([201, 204, 404, 422], r.body).toContain(r.statusCode);
+    const ids = persons.map((p) => p.id);
+    const { db } = t.database;
+    expect(await db.selectFrom("activities").select("id").where("subject_id", "in", ids).execute()).toEqual(
+      [],
+    );
+    expect(await db.selectFrom("tasks").select("id").where("related_id", "in", ids).execute()).toEqual([]);
+    expect(await db.selectFrom("attachments").select("id").where("entity_id", "in", ids).execute()).toEqual(
+      [],
+    );
+    expect(await blobKeys(t, t.a.id)).toEqual([]);
   });
 
   it("parallel stage moves of one application record an unbroken chain of stage events", async () => {
