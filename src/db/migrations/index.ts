@@ -6,6 +6,7 @@ import { createExportJobs } from "./2026-11-24-1400-create-export-jobs.js";
 import { createOutbox } from "./2026-11-24-1600-create-outbox.js";
 import { createWebSessions } from "./2026-11-24-1800-create-web-sessions.js";
 import { addErasureHolds } from "./2026-12-02-1100-add-erasure-holds.js";
+import { indexStorageKeys } from "./2026-12-02-1200-index-storage-keys.js";
 
 /** Migrations in name order (`YYYY-MM-DD-HHMM-verb-noun`); each takes the dialect it runs on. */
 const MIGRATIONS: Record<string, (dialect: DialectName) => Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, (dialect: DialectName) => Migration> = {
   "2026-11-24-1600-create-outbox": createOutbox,
   "2026-11-24-1800-create-web-sessions": createWebSessions,
   "2026-12-02-1100-add-erasure-holds": addErasureHolds,
+  "2026-12-02-1200-index-storage-keys": indexStorageKeys,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

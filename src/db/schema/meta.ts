@@ -33,7 +33,8 @@ export const metaTables = {
       uploaded_by_id: ref("users", "set null", { nullable: true, readonly: true }),
       ...stamps,
     },
-    indexes: [["entity_type", "entity_id"]],
+    // storage_key: the storage sweep asks which stored files a row names.
+    indexes: [["entity_type", "entity_id"], ["storage_key"]],
     export: { folder: "files", file: "attachments" },
     api: { path: "attachments", filters: ["entity_type", "entity_id", "internal_cv"] },
   },
@@ -145,6 +146,7 @@ export const metaTables = {
       }),
       ...stamps,
     },
+    indexes: [["storage_key"]],
     export: {
       excluded: "housekeeping queue of files still to erase from storage; holds storage keys only",
     },
