@@ -26,6 +26,32 @@ export class StorageOwnerRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  /**
+   * Which of `keys` an `attachments` row holds as its `storage_key`, in any account: a row that
+   * names a file owns it, whichever account it is in (keys embed their account, so that is never
+   * another one; not filtering on it means a mistake there could only keep a file, never lose one).
+   */
+  async attachmentKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom("attachments")
+      .select("storage_key")
+      .where("storage_key", "in", [...keys])
+      .execute();
+    return new Set(rows.map((r) => r.storage_key));
+  }
+
+  /** Which of `keys` are queued in `pending_blob_deletions` (the erasure of deleted attachments). */
+  async queuedForErasure(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom("pending_blob_deletions")
+      .select("storage_key")
+      .where("storage_key", "in", [...keys])
+      .execute();
+    return new Set(rows.map((r) => r.storage_key));
+  }
+
   /** State and attempt number of the account's runs among `runIds` (missing: no such run). */
   async runStates(accountId: string, runIds: readonly string[]): Promise<Map<string, RunAttemptState>> {
     if (runIds.length === 0) return new Map();

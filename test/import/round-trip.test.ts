@@ -14,9 +14,11 @@ import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
 import { SNAPSHOT_FILES, SNAPSHOT_TABLES } from "../../src/exports/formats/snapshot/layout.js";
 import { importedId } from "../../src/import/id-map.js";
 import { importSnapshot } from "../../src/import/import-snapshot.js";
+import { STORAGE_SWEEP_GRACE_MS, SweepStorageTask } from "../../src/jobs/tasks/sweep-storage.task.js";
 import { ApiTokenService } from "../../src/services/api-token.service.js";
 import { SYSTEM_ACTOR } from "../../src/services/write-context.js";
 import { type Fixture, runFormat, seedFixture } from "../exports/formats/helpers.js";
+import { allKeys, silent } from "../jobs/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
 import { type ReadSnapshot, readSnapshot } from "./snapshot-reader.js";
 
@@ -159,5 +161,25 @@ describe.each(DIALECTS)("snapshot → import → snapshot on %s", (dialect) => {
     const b = counts(second);
     a["reference/audit_log.csv"] = (a["reference/audit_log.csv"] ?? 0) + 1;
     expect(b).toEqual(a);
+  });
+
+  it("leaves every file the seed and the import stored to a storage sweep past the grace period", async () => {
+    const { db } = fx.database;
+    const blobs = fx.services.blobs;
+    const stored = await allKeys(blobs);
+    // The layout the sweep relies on: each file under an account's attachments/ is named by a row.
+    const named = new Set(
+      (await db.selectFrom("attachments").select("storage_key").execute()).map((r) => r.storage_key),
+    );
+    const attachmentFiles = stored.filter((k) => /^accounts\/[^/]+\/attachments\//.test(k));
+    expect(attachmentFiles.filter((k) => k.startsWith(`accounts/${newAccountId}/`)).length).toBeGreaterThan(
+      10,
+    );
+    expect(attachmentFiles.filter((k) => !named.has(k))).toEqual([]);
+
+    const later = new FixedClock(new Date(Date.now() + STORAGE_SWEEP_GRACE_MS + 24 * 3600_000));
+    const summary = await new SweepStorageTask(db, blobs, later, silent).sweep();
+    expect(await allKeys(blobs)).toEqual(stored);
+    expect(summary).toMatchObject({ orphanAccountFiles: 0, deadAttemptFiles: 0, unownedAttachmentFiles: 0 });
   });
 });

@@ -7,11 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
 import { newId } from "../../src/domain/ids.js";
 import type { ExportContext, ExportFormat } from "../../src/exports/export-format.js";
+import { storeUpload } from "../../src/http/attachments/store-upload.js";
 import { ExportRunner } from "../../src/jobs/export-runner.js";
 import { STORAGE_SWEEP_GRACE_MS, SweepStorageTask } from "../../src/jobs/tasks/sweep-storage.task.js";
 import { AccountRepository } from "../../src/repositories/account.repository.js";
+import { cascadeDelete } from "../../src/repositories/cascade-delete.js";
 import { type ExportRun, ExportRunRepository } from "../../src/repositories/export-run.repository.js";
+import { AttachmentService, attachmentKey } from "../../src/services/attachment.service.js";
+import { BlobErasureService } from "../../src/services/blob-erasure.service.js";
+import { EntityService } from "../../src/services/entity.service.js";
 import { ExportService } from "../../src/services/export.service.js";
+import { SYSTEM_ACTOR, type WriteContext } from "../../src/services/write-context.js";
 import type { BlobStore } from "../../src/storage/blob-store.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
@@ -138,6 +144,43 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
     const put = (key: string) => b.store.put(key, Buffer.from(key));
     const keysUnder = async (prefix: string) => (await allKeys(b.store)).filter((k) => k.startsWith(prefix));
 
+    /** A new account with one candidate to attach files to. */
+    const accountWithPerson = async (name: string) => {
+      const account = await new AccountRepository(database.db).create({ name: `${name}-${newId()}` });
+      const ctx: WriteContext = { accountId: account.id, actor: SYSTEM_ACTOR };
+      const entities = new EntityService({ db: database.db, dialect, blobs: b.store, clock });
+      const person = await entities.create(ctx, "persons", { first_name: "Ada", last_name: "Lovelace" });
+      return { ctx, personId: String(person.id) };
+    };
+    /** The first half of an upload (`POST /api/v1/attachments`): the file is stored, no row yet. */
+    const storeFile = async (accountId: string) => {
+      const id = newId();
+      const key = attachmentKey(accountId, id);
+      const stored = await storeUpload(Readable.from([Buffer.from(`%PDF-1.4 ${id}`)]), b.store, key, 1 << 20);
+      return { id, key, stored };
+    };
+    /** The second half: the row that names the file commits. */
+    const commitRow = async (
+      ctx: WriteContext,
+      personId: string,
+      file: Awaited<ReturnType<typeof storeFile>>,
+    ) =>
+      new AttachmentService(database.db, clock).create(ctx, {
+        id: file.id,
+        entityType: "person",
+        entityId: personId,
+        fileName: "cv.pdf",
+        storageKey: file.key,
+        internalCv: true,
+        ...file.stored,
+      });
+    /** A whole upload: its file and its row. */
+    const upload = async (ctx: WriteContext, personId: string) => {
+      const file = await storeFile(ctx.accountId);
+      await commitRow(ctx, personId, file);
+      return file.key;
+    };
+
     beforeAll(async () => {
       b = await start();
       runs = new ExportRunRepository(database.db);
@@ -148,7 +191,7 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
 
     it("removes the files of an account without a row once its newest file is past the grace period, and keeps them before", async () => {
       clock = new FixedClock(new Date());
-      const kept = await new AccountRepository(database.db).create({ name: `kept-${newId()}` });
+      const kept = await accountWithPerson("kept");
       const ghost = newId(); // an import killed before its account row committed
       const recent = newId(); // two old files and one new: perhaps an import still running
       const ghostKeys = [
@@ -156,12 +199,8 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
         `accounts/${ghost}/exports/${newId()}/1/data`,
       ];
       const recentKeys = [1, 2, 3].map(() => `accounts/${recent}/attachments/${newId()}`);
-      const keptKeys = [
-        `accounts/${kept.id}/attachments/${newId()}`,
-        `accounts/${kept.id}/attachments/${newId()}`,
-      ];
-      for (const key of [...ghostKeys, ...recentKeys, ...keptKeys, "accounts/not-an-account-id/x"])
-        await put(key);
+      const keptKeys = [await upload(kept.ctx, kept.personId), await upload(kept.ctx, kept.personId)];
+      for (const key of [...ghostKeys, ...recentKeys, "accounts/not-an-account-id/x"]) await put(key);
       for (const key of recentKeys.slice(0, 2)) await b.backdate(key, 2 * DAY);
       for (const key of keptKeys) await b.backdate(key, 30 * DAY);
 
@@ -181,16 +220,15 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
       });
       expect(await keysUnder(`accounts/${ghost}/`)).toEqual([]);
       expect(await keysUnder(`accounts/${recent}/`)).toEqual([]);
-      expect(await keysUnder(`accounts/${kept.id}/`)).toEqual([...keptKeys].sort());
+      expect(await keysUnder(`accounts/${kept.ctx.accountId}/`)).toEqual([...keptKeys].sort());
       expect(await keysUnder("accounts/not-an-account-id/")).toEqual(["accounts/not-an-account-id/x"]);
       await b.store.deleteMany([...keptKeys, "accounts/not-an-account-id/x"]);
     });
 
-    it("never touches an existing account's files outside exports, however old and unreferenced", async () => {
+    it("never touches an existing account's files outside exports and attachments, however old", async () => {
       clock = new FixedClock(new Date());
       const account = await new AccountRepository(database.db).create({ name: `own-${newId()}` });
       const keys = [
-        `accounts/${account.id}/attachments/${newId()}`, // no attachment row names it: still not ours to judge
         `accounts/${account.id}/other/file`,
         `accounts/${account.id}/exports/notes.txt`, // not the shape of an attempt's file
         `accounts/${account.id}/exports/${newId()}/latest/x`,
@@ -202,14 +240,77 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
         orphanAccounts: 0,
         orphanAccountFiles: 0,
         deadAttemptFiles: 0,
+        unownedAttachmentFiles: 0,
       });
       expect(await keysUnder(`accounts/${account.id}/`)).toEqual([...keys].sort());
       await b.store.deleteMany(keys);
     });
 
+    it("removes an existing account's attachment files no row names once past the grace period, keeping named and queued ones", async () => {
+      clock = new FixedClock(new Date());
+      const { ctx, personId } = await accountWithPerson("att");
+      const other = await accountWithPerson("att-other");
+      // Uploads killed between storing the file and inserting its row, among complete uploads and
+      // one deleted attachment whose erasure has not run yet (the row is gone, its key queued):
+      // with two keys per batch, every batch mixes them.
+      const unnamed: string[] = [];
+      const named: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        unnamed.push((await storeFile(ctx.accountId)).key);
+        named.push(await upload(ctx, personId));
+      }
+      unnamed.push((await storeFile(ctx.accountId)).key, (await storeFile(ctx.accountId)).key);
+      const queued = await upload(ctx, personId);
+      await database.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom("attachments")
+          .select("id")
+          .where("storage_key", "=", queued)
+          .executeTakeFirstOrThrow();
+        // The delete as EntityService commits it; the process dies before the erasure after commit.
+        await cascadeDelete(trx, ctx.accountId, "attachments", [row.id], clock.now().toISOString());
+      });
+      const otherKeys = [await upload(other.ctx, other.personId)];
+      const all = [...unnamed, ...named, queued];
+
+      // Within the grace period nothing goes: a file without a row may be an upload about to commit.
+      clock.advance(STORAGE_SWEEP_GRACE_MS - MINUTE);
+      await sweeper().sweep();
+      expect(await keysUnder(`accounts/${ctx.accountId}/`)).toEqual([...all].sort());
+
+      clock.advance(2 * MINUTE);
+      const past = await sweeper().sweep();
+      expect(await keysUnder(`accounts/${ctx.accountId}/`)).toEqual([...named, queued].sort());
+      expect(await keysUnder(`accounts/${other.ctx.accountId}/`)).toEqual(otherKeys);
+      expect(past).toMatchObject({
+        unownedAttachmentFiles: unnamed.length,
+        orphanAccounts: 0,
+        deadAttemptFiles: 0,
+      });
+      // The queued file was left to the erasure, which still finds it and empties its queue.
+      expect(await new BlobErasureService(database.db, b.store).eraseQueued({ keys: [queued] })).toBe(1);
+      expect(await keysUnder(`accounts/${ctx.accountId}/`)).toEqual([...named].sort());
+      await b.store.deleteMany([...named, ...otherKeys]);
+    });
+
+    it("keeps an upload's file while its row is about to commit, and for good once it has", async () => {
+      clock = new FixedClock(new Date());
+      const { ctx, personId } = await accountWithPerson("upl");
+      const file = await storeFile(ctx.accountId); // stored; the request is about to insert the row
+      clock.advance(STORAGE_SWEEP_GRACE_MS - MINUTE);
+      await sweeper().sweep();
+      expect(await keysUnder(`accounts/${ctx.accountId}/`)).toEqual([file.key]);
+      await commitRow(ctx, personId, file);
+      clock.advance(365 * DAY);
+      await sweeper().sweep();
+      expect(await keysUnder(`accounts/${ctx.accountId}/`)).toEqual([file.key]);
+      await b.store.delete(file.key);
+    });
+
     it("keeps the files of running attempts and published artifacts; removes dead attempts' after the grace period", async () => {
       clock = new FixedClock(new Date());
-      const account = await new AccountRepository(database.db).create({ name: `exp-${newId()}` });
+      const { ctx, personId } = await accountWithPerson("exp");
+      const account = { id: ctx.accountId };
       const create = async (format: "backup" | "full" | "snapshot") =>
         (await runs.createOrGetActive(
           { accountId: account.id, format, trigger: "cli", requestedById: null, maxAttempts: 3 },
@@ -263,8 +364,8 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
         key(running, 1, "backup"),
         `accounts/${account.id}/exports/${newId()}/1/data`, // no such run
       ];
-      const attachment = `accounts/${account.id}/attachments/${newId()}`;
-      for (const k of [...owned, ...dead, attachment]) await put(k);
+      const attachment = await upload(ctx, personId);
+      for (const k of [...owned, ...dead]) await put(k);
 
       clock.advance(STORAGE_SWEEP_GRACE_MS - MINUTE);
       expect(await sweeper().sweep()).toMatchObject({ deadAttemptFiles: 0 });

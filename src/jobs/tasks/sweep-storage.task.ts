@@ -9,11 +9,12 @@ import type { PeriodicTask } from "../periodic-task.js";
 
 /**
  * How long a file nobody owns is left alone before the sweep removes it: measured from the newest
- * file of an account without an `accounts` row, from each export file, from the last write of a
- * local temp file and from the start of an S3 multipart upload. It is what protects a write the
- * database cannot vouch for yet: an import that has stored files but not committed its account
- * row, a put still streaming, a multipart upload still sending parts. A day is far longer than
- * any of them takes, and matches the bucket lifecycle rule docs/ARCHITECTURE.md recommends.
+ * file of an account without an `accounts` row, from each export and attachment file, from the
+ * last write of a local temp file and from the start of an S3 multipart upload. It is what
+ * protects a write the database cannot vouch for yet: an import that has stored files but not
+ * committed their rows, an upload whose file is stored and whose row is about to commit, a put
+ * still streaming, a multipart upload still sending parts. A day is far longer than any of them
+ * takes, and matches the bucket lifecycle rule docs/ARCHITECTURE.md recommends.
  */
 export const STORAGE_SWEEP_GRACE_MS = 24 * 60 * 60 * 1000;
 
@@ -35,6 +36,8 @@ export interface StorageSweepSummary {
   orphanAccountFiles: number;
   /** Export files of existing accounts that no live attempt or published artifact owns. */
   deadAttemptFiles: number;
+  /** Attachment files of existing accounts that no `attachments` row names (nor erasure holds). */
+  unownedAttachmentFiles: number;
 }
 
 export interface SweepStorageOptions {
@@ -46,10 +49,11 @@ export interface SweepStorageOptions {
  * Removes files in storage that no committed row owns, once they are older than the grace period:
  * the files of an account that has no `accounts` row (an import killed before its commit), export
  * files that neither a running attempt nor a published artifact owns (a worker killed mid-export
- * whose run then failed for good or succeeded elsewhere), and writes that never finished (local
- * `.tmp/*.part` files, S3 incomplete multipart uploads). Storage is listed a page at a time and
- * deleted in batches of {@link STORAGE_SWEEP_BATCH}, so memory stays flat at millions of files;
- * the attachments of an existing account are never listed, let alone touched.
+ * whose run then failed for good or succeeded elsewhere), attachment files of an existing account
+ * that no `attachments` row names (an upload killed between storing its file and inserting its
+ * row), and writes that never finished (local `.tmp/*.part` files, S3 incomplete multipart
+ * uploads). Storage is listed a page at a time, judged and deleted in batches of
+ * {@link STORAGE_SWEEP_BATCH}, so memory stays flat at millions of files.
  *
  * Every worker runs it; sweeps on several workers at once only repeat each other's deletes.
  */
@@ -85,6 +89,7 @@ export class SweepStorageTask implements PeriodicTask {
       orphanAccounts: 0,
       orphanAccountFiles: 0,
       deadAttemptFiles: 0,
+      unownedAttachmentFiles: 0,
     };
     const failures: unknown[] = [];
     for (const part of [
@@ -117,8 +122,10 @@ export class SweepStorageTask implements PeriodicTask {
       const existing = await this.#owners.existingAccounts(ids);
       for (const id of ids) {
         if (signal?.aborted) return;
-        if (existing.has(id)) await this.#deadAttempts(id, cutoff, summary, signal);
-        else await this.#orphanAccount(id, cutoff, summary, signal);
+        if (existing.has(id)) {
+          await this.#deadAttempts(id, cutoff, summary, signal);
+          await this.#unownedAttachments(id, cutoff, summary, signal);
+        } else await this.#orphanAccount(id, cutoff, summary, signal);
       }
       ids = [];
     };
@@ -206,6 +213,60 @@ export class SweepStorageTask implements PeriodicTask {
     const dead = files
       .filter((f) => !published.has(f.key) && !attemptMayWrite(runs.get(f.runId), f.attempt))
       .map((f) => f.key);
+    if (dead.length) await this.blobs.deleteMany(dead);
+    return dead.length;
+  }
+
+  /**
+   * Removes the files under an existing account's `attachments/` that no `attachments` row names
+   * and that are not queued for erasure, once older than the grace period.
+   *
+   * A file and the row that names it are never written at once: an upload stores the file, then
+   * inserts the row in the same request (`http/routes/attachments.routes.ts`); the demo seeder
+   * writes a batch's files while that batch's rows are inserted (`seed/row-batch.ts`); an import
+   * copies a batch's files, then inserts that batch's rows (`import/table-import.ts`), so rows it
+   * commits batch by batch trail their files by one batch (rows it commits only at the end, with
+   * its account row, leave its files an account without a row until then: `#orphanAccount`).
+   * A recent file without a row may therefore be a write whose row is about to commit, and only
+   * the grace period tells it from one whose process died: a writer must commit a file's row
+   * within it. A row committing after this read finds its file gone only if it missed that
+   * deadline. Files are judged in batches (two indexed queries), never gathered for the account.
+   */
+  async #unownedAttachments(
+    accountId: string,
+    cutoff: Date,
+    summary: StorageSweepSummary,
+    signal?: AbortSignal,
+  ) {
+    let deleted = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      deleted += await this.#deleteUnnamed(batch);
+      batch = [];
+    };
+    for await (const blob of this.blobs.scan(`${ACCOUNTS_PREFIX}${accountId}/attachments/`)) {
+      if (signal?.aborted) break;
+      if (!olderThan(blob, cutoff)) continue;
+      batch.push(blob.key);
+      if (batch.length >= this.#batchSize) await flush();
+    }
+    if (batch.length && !signal?.aborted) await flush();
+    if (deleted) {
+      summary.unownedAttachmentFiles += deleted;
+      this.logger.info({ accountId, files: deleted }, "removed attachment files no row names");
+    }
+  }
+
+  async #deleteUnnamed(keys: readonly string[]): Promise<number> {
+    // Rows first, the erasure queue second. A delete removes the row and queues its key in one
+    // transaction, so a key whose row the first query missed is in the queue for the second one
+    // (or its erasure is done and the file gone); the other order could miss a delete landing
+    // between the two, and take a file the erasure path owns.
+    const named = await this.#owners.attachmentKeys(keys);
+    const unnamed = keys.filter((k) => !named.has(k));
+    if (unnamed.length === 0) return 0;
+    const queued = await this.#owners.queuedForErasure(unnamed);
+    const dead = unnamed.filter((k) => !queued.has(k));
     if (dead.length) await this.blobs.deleteMany(dead);
     return dead.length;
   }
