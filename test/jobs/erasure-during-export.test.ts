@@ -65,7 +65,6 @@ class GatedBlobStore implements BlobStore {
 
   put: BlobStore["put"] = (key, body, opts) => this.real.put(key, body, opts);
   delete: BlobStore["delete"] = (key) => this.real.delete(key);
-  scan: BlobStore["scan"] = (prefix) => this.real.scan(prefix);
   listFolders: BlobStore["listFolders"] = (prefix) => this.real.listFolders(prefix);
   deleteMany: BlobStore["deleteMany"] = (keys) => this.real.deleteMany(keys);
   removeAbandonedWrites: BlobStore["removeAbandonedWrites"] = (before) =>
@@ -84,6 +83,12 @@ class GatedBlobStore implements BlobStore {
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     await this.gate("list", prefix);
     yield* this.real.list(prefix);
+  }
+
+  /** Gated as a "list": both walk the files under a prefix. */
+  async *scan(prefix: string): AsyncIterable<BlobInfo> {
+    await this.gate("list", prefix);
+    yield* this.real.scan(prefix);
   }
 }
 
