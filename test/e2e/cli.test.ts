@@ -96,9 +96,13 @@ describe.each(DIALECTS)("hirevault CLI on %s", (dialect) => {
   it.runIf(dialect === "sqlite")(
     "stops cleanly on a SIGTERM that arrives while it is still starting",
     async () => {
-      // Hold the SQLite write lock so the worker's start-up (the migration check) waits on it.
+      // Hold the database so the worker's start-up waits on it. A write lock alone does not: in
+      // WAL mode readers pass it, and start-up only reads when the schema is current. Exclusive
+      // locking mode makes the lock block readers too, so the worker stays in its first pragma
+      // (up to its 5 s default busy wait) until the lock is released below.
       const lock = new Sqlite(path.join(dataDir, "hirevault.sqlite"));
-      lock.exec("BEGIN IMMEDIATE");
+      lock.pragma("locking_mode = EXCLUSIVE");
+      lock.exec("BEGIN EXCLUSIVE");
       const worker = spawnCli(["worker"], { ...env, LOG_LEVEL: "info" });
       try {
         await worker.waitFor(/worker starting/);
