@@ -12,7 +12,8 @@ import { PRESIGNED_REDIRECT_SECONDS } from "../../src/http/routes/download-redir
 import { runPrefix } from "../../src/jobs/export-runner.js";
 import { ExpireExportsTask } from "../../src/jobs/tasks/expire-exports.task.js";
 import { DownloadLinkService } from "../../src/services/download-link.service.js";
-import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
+import type { S3BlobStore } from "../../src/storage/s3-blob-store.js";
+import { s3StoreOn } from "../support/blob-backends.js";
 import { DIALECTS } from "../support/dialects.js";
 import { insertFinishedExport } from "../support/export-rows.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
@@ -114,14 +115,7 @@ describe.each(DIALECTS)("export download links on S3 storage (%s)", (dialect) =>
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    store = new S3BlobStore({
-      bucket: s3.bucket,
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-    });
+    store = s3StoreOn(s3);
     const sink = new Writable({
       write(chunk, _enc, done) {
         logLines.push(String(chunk));

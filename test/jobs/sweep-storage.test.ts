@@ -20,7 +20,7 @@ import { ExportService } from "../../src/services/export.service.js";
 import { SYSTEM_ACTOR, type WriteContext } from "../../src/services/write-context.js";
 import type { BlobStore } from "../../src/storage/blob-store.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
-import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
+import { s3StoreOn } from "../support/blob-backends.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
 import { startUploadsProxy, type UploadsProxy } from "../support/s3-uploads-proxy.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
@@ -80,14 +80,7 @@ const backends: Array<{ name: string; start: () => Promise<Backend> }> = [
         forcePathStyle: true,
         credentials,
       });
-      const store = new S3BlobStore({
-        bucket: s3.bucket,
-        endpoint: proxy.endpoint,
-        region: "us-east-1",
-        forcePathStyle: true,
-        listPageSize: 2,
-        ...credentials,
-      });
+      const store = s3StoreOn(s3, { endpoint: proxy.endpoint, listPageSize: 2 });
       return {
         store,
         backdate: async (key, ageMs) => {

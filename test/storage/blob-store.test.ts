@@ -1,7 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -12,55 +9,11 @@ import {
   InvalidByteRangeError,
   RangeNotSatisfiableError,
 } from "../../src/storage/blob-store.js";
-import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
-import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
-import { startS3rver } from "../support/s3rver.js";
+import { type BlobBackend, blobBackends } from "../support/blob-backends.js";
 import { failingStream, randomStream, readAll, sha256Of, stallingStream } from "./stream-helpers.js";
 
 // The contract every BlobStore must meet, run against real backends: files in a temp dir, and a
-// real S3 API (s3rver) on loopback. The only thing that differs per backend is how it is started.
-
-interface Backend {
-  store: BlobStore;
-  /** S3 only: the requests s3rver received, to check what went over the wire. */
-  requests?: string[];
-  stop(): Promise<void>;
-}
-
-const LIST_PAGE_SIZE = 2;
-
-const backends: Array<{ name: string; start: () => Promise<Backend> }> = [
-  {
-    name: "local",
-    async start() {
-      const dir = await mkdtemp(path.join(os.tmpdir(), "hirevault-blobs-"));
-      return { store: new LocalBlobStore(dir), stop: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "s3",
-    async start() {
-      const s3 = await startS3rver();
-      const store = new S3BlobStore({
-        bucket: s3.bucket,
-        endpoint: s3.endpoint,
-        region: "us-east-1",
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-        forcePathStyle: true,
-        listPageSize: LIST_PAGE_SIZE,
-      });
-      return {
-        store,
-        requests: s3.requests,
-        async stop() {
-          await store.close();
-          await s3.stop();
-        },
-      };
-    },
-  },
-];
+// real S3 API (s3rver) on loopback, started by test/support/blob-backends.ts.
 
 const MiB = 1024 * 1024;
 
@@ -70,8 +23,8 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-describe.each(backends)("BlobStore contract: $name", ({ start }) => {
-  let b: Backend;
+describe.each(blobBackends)("BlobStore contract: $name", ({ start }) => {
+  let b: BlobBackend;
   let store: BlobStore;
   const text = async (key: string) => (await readAll(await store.get(key))).toString("utf8");
   const requestsMatching = (pattern: RegExp) => b.requests?.filter((r) => pattern.test(r)).length;

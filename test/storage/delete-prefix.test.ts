@@ -1,57 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BlobStore } from "../../src/storage/blob-store.js";
 import { deletePrefix } from "../../src/storage/delete-prefix.js";
-import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
-import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
 import { allKeys } from "../jobs/helpers.js";
-import { startS3rver } from "../support/s3rver.js";
+import { type BlobBackend, blobBackends } from "../support/blob-backends.js";
 
-interface Backend {
-  store: BlobStore;
-  /** S3 only: the requests s3rver received. */
-  requests?: string[];
-  stop(): Promise<void>;
-}
-
-// real: a local store in a temp dir and a real S3 API (s3rver, two keys per list page).
-const backends: Array<{ name: string; start: () => Promise<Backend> }> = [
-  {
-    name: "local",
-    async start() {
-      const dir = await mkdtemp(path.join(os.tmpdir(), "hv-delete-prefix-"));
-      return { store: new LocalBlobStore(dir), stop: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "s3",
-    async start() {
-      const s3 = await startS3rver();
-      const store = new S3BlobStore({
-        bucket: s3.bucket,
-        endpoint: s3.endpoint,
-        region: "us-east-1",
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-        forcePathStyle: true,
-        listPageSize: 2,
-      });
-      return {
-        store,
-        requests: s3.requests,
-        async stop() {
-          await store.close();
-          await s3.stop();
-        },
-      };
-    },
-  },
-];
-
-describe.each(backends)("deletePrefix on $name storage", ({ start }) => {
-  let b: Backend;
+describe.each(blobBackends)("deletePrefix on $name storage", ({ start }) => {
+  let b: BlobBackend;
   const put = (key: string) => b.store.put(key, Buffer.from(key));
 
   beforeAll(async () => {

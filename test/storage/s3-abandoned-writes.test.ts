@@ -2,7 +2,7 @@ import { rm, utimes } from "node:fs/promises";
 import path from "node:path";
 import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
+import { s3StoreOn } from "../support/blob-backends.js";
 import { startUploadsProxy, type UploadsProxy } from "../support/s3-uploads-proxy.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 
@@ -16,15 +16,7 @@ describe("S3BlobStore.removeAbandonedWrites", () => {
   let client: S3Client;
   const uploadsDir = () => path.join(s3.directory, s3.bucket, "._S3rver_uploads");
   const credentials = () => ({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
-  const storeAt = (endpoint: string) =>
-    new S3BlobStore({
-      bucket: s3.bucket,
-      endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      listPageSize: 2,
-      ...credentials(),
-    });
+  const storeAt = (endpoint: string) => s3StoreOn(s3, { endpoint, listPageSize: 2 });
 
   /** Starts a multipart upload, sends one part, and leaves it; backdated by `ageMs` on s3rver's disk. */
   async function unfinishedUpload(key: string, ageMs: number): Promise<string> {

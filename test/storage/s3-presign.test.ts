@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentDisposition } from "../../src/domain/content-disposition.js";
 import { InvalidBlobKeyError } from "../../src/storage/blob-store.js";
 import { MAX_PRESIGN_SECONDS } from "../../src/storage/presign-limits.js";
-import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
+import type { S3BlobStore } from "../../src/storage/s3-blob-store.js";
+import { s3StoreOn } from "../support/blob-backends.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 import { hasValidSigV4, signedAt } from "../support/sigv4.js";
 
@@ -15,14 +16,7 @@ describe("S3BlobStore.presignGet", () => {
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    store = new S3BlobStore({
-      bucket: s3.bucket,
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-    });
+    store = s3StoreOn(s3);
     await store.put("presign/cv.pdf", bytes);
   });
   afterAll(async () => {
