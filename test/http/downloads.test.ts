@@ -19,6 +19,7 @@ import {
 } from "../../src/services/download-link.service.js";
 import { DIALECTS } from "../support/dialects.js";
 import { insertFinishedExport } from "../support/export-rows.js";
+import { insertUser as insertUserRow } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 import { sha256 } from "./_helpers/fixtures.js";
 
@@ -84,26 +85,8 @@ describe.each(DIALECTS)("export download links (%s)", (dialect) => {
     });
   }
 
-  async function insertUser(accountId: string, role: Role, status = "active"): Promise<string> {
-    const id = uuidv7();
-    const now = clock.now().toISOString();
-    await t.database.db
-      .insertInto("users")
-      .values({
-        id,
-        account_id: accountId,
-        name: `${role} ${id.slice(-6)}`,
-        email: `${id}@example.test`,
-        role,
-        status,
-        password_hash: null,
-        last_login_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return id;
-  }
+  const insertUser = (accountId: string, role: Role) =>
+    insertUserRow(t.database.db, { accountId, role, at: clock.now() });
 
   const fetch = (method: "GET" | "HEAD", token: string, headers: Record<string, string> = {}) =>
     t.inject({ method, url: `/downloads/${token}`, headers }) as Promise<Response>;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uuidv7 } from "../../src/domain/ids.js";
 import type { Role } from "../../src/domain/roles.js";
 import { DIALECTS } from "../support/dialects.js";
+import { insertUser } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 import { createPerson } from "./_helpers/fixtures.js";
 
@@ -119,24 +119,13 @@ describe.each(DIALECTS)("role matrix (%s)", (dialect) => {
     expect(above.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(above.json().errors.map((e: { field: string }) => e.field)).toEqual(["user_id"]);
     // Not for an invited or disabled team member either.
-    const now = new Date().toISOString();
     for (const status of ["invited", "disabled"] as const) {
-      const id = uuidv7();
-      await t.database.db
-        .insertInto("users")
-        .values({
-          id,
-          account_id: t.a.id,
-          name: `${status} user`,
-          email: `${status}-${id}@example.test`,
-          role: "viewer",
-          status,
-          password_hash: null,
-          last_login_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      const id = await insertUser(t.database.db, {
+        accountId: t.a.id,
+        role: "viewer",
+        status,
+        name: `${status} user`,
+      });
       const res = await mint(id, "viewer");
       expect(res.statusCode, res.body).toBe(422);
       expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(["user_id"]);

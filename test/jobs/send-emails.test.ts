@@ -4,7 +4,6 @@ import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { newId } from "../../src/domain/ids.js";
 import type { ExportContext, ExportFormat } from "../../src/exports/export-format.js";
 import { PermanentExportError } from "../../src/jobs/export-errors.js";
 import { SendEmailsTask } from "../../src/jobs/tasks/send-emails.task.js";
@@ -19,6 +18,7 @@ import { DownloadLinkService } from "../../src/services/download-link.service.js
 import { parseMail } from "../mail/parse-mail.js";
 import { type SmtpSink, startSmtpSink } from "../mail/smtp-sink.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { insertUser } from "../support/factories.js";
 import { type RunnerHarness, runnerHarness } from "./helpers.js";
 
 const ORIGIN = "https://hv.example.test";
@@ -100,31 +100,15 @@ describe.each(DIALECTS)("export emails through the outbox (%s)", (dialect) => {
     });
     runs = new ExportRunRepository(database.db);
     outbox = new OutboxRepository(database.db);
-    adminId = await insertUser("admin");
+    adminId = await insertUser(database.db, {
+      accountId,
+      role: "admin",
+      name: "Ada admin",
+      at: h.clock.now(),
+    });
     log = capturingLogger();
     return () => h.cleanup();
   });
-
-  async function insertUser(role: string, status = "active"): Promise<string> {
-    const id = newId();
-    const now = h.clock.now().toISOString();
-    await database.db
-      .insertInto("users")
-      .values({
-        id,
-        account_id: accountId,
-        name: `Ada ${role}`,
-        email: `${id}@example.test`,
-        role,
-        status,
-        password_hash: null,
-        last_login_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return id;
-  }
 
   async function request(trigger: "manual" | "schedule" | "cli" = "manual"): Promise<ExportRun> {
     const created = await runs.createOrGetActive(

@@ -1,6 +1,9 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { Insertable, Kysely } from "kysely";
+import type { DB } from "../../src/db/schema/index.js";
+import { uuidv7 } from "../../src/domain/ids.js";
 import { AccountRepository } from "../../src/repositories/account.repository.js";
 import { EntityService } from "../../src/services/entity.service.js";
 import type { WriteContext } from "../../src/services/write-context.js";
@@ -33,3 +36,35 @@ export const build = {
   company: (over: Record<string, unknown> = {}) => ({ name: "Analytical Engines Ltd", ...over }),
   job: (over: Record<string, unknown> = {}) => ({ title: "Engineer", state: "published", ...over }),
 };
+
+/** Inserts a team member straight into the database (no invitation, no password); returns its id. */
+export async function insertUser(
+  db: Kysely<DB>,
+  user: {
+    accountId: string;
+    role: Insertable<DB["users"]>["role"];
+    status?: Insertable<DB["users"]>["status"];
+    name?: string;
+    email?: string;
+    at?: Date;
+  },
+): Promise<string> {
+  const id = uuidv7();
+  const now = (user.at ?? new Date()).toISOString();
+  await db
+    .insertInto("users")
+    .values({
+      id,
+      account_id: user.accountId,
+      name: user.name ?? `${user.role} ${id.slice(-6)}`,
+      email: user.email ?? `${id}@example.test`,
+      role: user.role,
+      status: user.status ?? "active",
+      password_hash: null,
+      last_login_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}

@@ -7,7 +7,6 @@ import { type DownloadMode, loadConfig } from "../../src/config/env.js";
 import type { DialectName } from "../../src/db/dialect.js";
 import { ROLES } from "../../src/db/schema/index.js";
 import type { Clock } from "../../src/domain/clock.js";
-import { uuidv7 } from "../../src/domain/ids.js";
 import type { Role } from "../../src/domain/roles.js";
 import { type App, buildApp } from "../../src/http/app.js";
 import { AccountRepository } from "../../src/repositories/account.repository.js";
@@ -15,6 +14,7 @@ import { ApiTokenService } from "../../src/services/api-token.service.js";
 import type { BlobStore } from "../../src/storage/blob-store.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { createTestDatabase, type TestDatabase } from "./dialects.js";
+import { insertUser } from "./factories.js";
 
 /** An account with one user and one API token per role. */
 export interface TestAccount {
@@ -162,25 +162,14 @@ async function createAccount(
   name: string,
 ): Promise<TestAccount> {
   const account = await new AccountRepository(database.db).create({ name });
-  const now = new Date().toISOString();
   const out = { id: account.id, name, tokens: {}, tokenIds: {}, userIds: {} } as TestAccount;
   for (const role of ROLES) {
-    const userId = uuidv7();
-    await database.db
-      .insertInto("users")
-      .values({
-        id: userId,
-        account_id: account.id,
-        name: `${role} user`,
-        email: `${role}@${account.id}.test`,
-        role,
-        status: "active",
-        password_hash: null,
-        last_login_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const userId = await insertUser(database.db, {
+      accountId: account.id,
+      role,
+      name: `${role} user`,
+      email: `${role}@${account.id}.test`,
+    });
     const { token, row } = await tokens.create(account.id, { name: `${role} token`, role, userId });
     out.tokens[role] = token;
     out.tokenIds[role] = row.id;
