@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
 import { newId } from "../../src/domain/ids.js";
@@ -22,7 +22,7 @@ import type { BlobStore } from "../../src/storage/blob-store.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { s3StoreOn } from "../support/blob-backends.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
-import { startUploadsProxy, type UploadsProxy } from "../support/s3-uploads-proxy.js";
+import { leaveUnfinishedUpload, startUploadsProxy, type UploadsProxy } from "../support/s3-uploads-proxy.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 import { ADMIN, allKeys, silent } from "./helpers.js";
 
@@ -91,18 +91,7 @@ const backends: Array<{ name: string; start: () => Promise<Backend> }> = [
         },
         // What a worker SIGKILLed mid-upload leaves: a multipart upload with parts, never completed.
         unfinishedWrite: async (key) => {
-          const { UploadId } = await client.send(
-            new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key }),
-          );
-          await client.send(
-            new UploadPartCommand({
-              Bucket: s3.bucket,
-              Key: key,
-              UploadId,
-              PartNumber: 1,
-              Body: Buffer.alloc(64),
-            }),
-          );
+          await leaveUnfinishedUpload(s3, client, key);
         },
         unfinishedWrites: async () => (await proxy.uploadIds()).length,
         deleteRequests: () => s3.requests.filter((r) => /^POST \/[^/]+\/\?delete/.test(r)).length,

@@ -1,9 +1,9 @@
 import { rm, utimes } from "node:fs/promises";
 import path from "node:path";
-import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { s3StoreOn } from "../support/blob-backends.js";
-import { startUploadsProxy, type UploadsProxy } from "../support/s3-uploads-proxy.js";
+import { leaveUnfinishedUpload, startUploadsProxy, type UploadsProxy } from "../support/s3-uploads-proxy.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,19 +20,10 @@ describe("S3BlobStore.removeAbandonedWrites", () => {
 
   /** Starts a multipart upload, sends one part, and leaves it; backdated by `ageMs` on s3rver's disk. */
   async function unfinishedUpload(key: string, ageMs: number): Promise<string> {
-    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key }));
-    await client.send(
-      new UploadPartCommand({
-        Bucket: s3.bucket,
-        Key: key,
-        UploadId,
-        PartNumber: 1,
-        Body: Buffer.alloc(1024),
-      }),
-    );
+    const uploadId = await leaveUnfinishedUpload(s3, client, key, 1024);
     const at = new Date(Date.now() - ageMs);
-    await utimes(path.join(uploadsDir(), UploadId!), at, at);
-    return UploadId!;
+    await utimes(path.join(uploadsDir(), uploadId), at, at);
+    return uploadId;
   }
 
   beforeAll(async () => {

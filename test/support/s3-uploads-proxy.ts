@@ -2,6 +2,7 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { CreateMultipartUploadCommand, type S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import type { S3rverHarness } from "./s3rver.js";
 
 /**
@@ -114,4 +115,28 @@ export async function startUploadsProxy(s3: S3rverHarness): Promise<UploadsProxy
     uploadIds,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * What a process SIGKILLed mid-upload leaves on S3: a multipart upload initiated, one part sent,
+ * never completed. Sent straight to s3rver (`client` points at it); returns the upload id.
+ */
+export async function leaveUnfinishedUpload(
+  s3: S3rverHarness,
+  client: S3Client,
+  key: string,
+  bytes = 64,
+): Promise<string> {
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key }));
+  if (!UploadId) throw new Error("s3rver returned no upload id");
+  await client.send(
+    new UploadPartCommand({
+      Bucket: s3.bucket,
+      Key: key,
+      UploadId,
+      PartNumber: 1,
+      Body: Buffer.alloc(bytes),
+    }),
+  );
+  return UploadId;
 }
