@@ -1,6 +1,7 @@
 /**
  * `hirevault import FILE --account NAME` (SPEC §3): restores a snapshot into a new, empty
- * account. The archive is checked whole before anything is written (snapshot-archive.ts), then
+ * account. The archive is checked whole before anything is written (snapshot-archive.ts, then
+ * every check of `hirevault verify` in verify-first.ts), then
  * one transaction inserts every table parent-first, streaming each CSV in batches, while the
  * attachments' bytes are copied into storage and checked against their rows. Deletions recorded
  * after the snapshot are re-applied (erasure-ledger.ts) before the commit. Any failure rolls the
@@ -30,6 +31,7 @@ import { importedId } from "./id-map.js";
 import { ImportError } from "./import-error.js";
 import { SnapshotArchive } from "./snapshot-archive.js";
 import { importTable } from "./table-import.js";
+import { verifyBeforeImport } from "./verify-first.js";
 
 export interface ImportSnapshotOptions {
   db: Kysely<DB>;
@@ -42,6 +44,8 @@ export interface ImportSnapshotOptions {
   clock?: Clock;
   /** Called as each table is done, and every few thousand rows of big ones. */
   onProgress?: (p: ImportProgress) => void;
+  /** Bytes read by the verify pass that comes before any write (verify-first.ts). */
+  onVerifyProgress?: (bytesRead: number, bytesTotal: number) => void;
 }
 
 export interface ImportProgress {
@@ -83,6 +87,8 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
       ...(await ledgerOfSource(db, manifest.account.id, manifest.snapshot_at)),
       ...(opts.erasuresFile ? await ledgerFromFile(opts.erasuresFile, manifest.snapshot_at) : []),
     ];
+    // Everything `hirevault verify` checks, before the first write.
+    await verifyBeforeImport(archive, opts.file, opts.onVerifyProgress);
     const accountId = newId();
     const now = clock.now().toISOString();
     // Files of erased attachments are never copied, not even for the length of the import.

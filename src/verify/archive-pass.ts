@@ -72,6 +72,19 @@ export async function openZip(
     ctx.checks.fail(displayName(name), archiveProblem(err));
     return null;
   }
+  return opened(ctx, archive, file, name);
+}
+
+/**
+ * An archive opened elsewhere (`hirevault import` verifies the one it then reads), reported as
+ * {@link openZip} reports it: its entries' bytes expected by the meter, one line saying it opens.
+ */
+export function opened(
+  ctx: VerifyContext,
+  archive: ZipArchive,
+  file: string,
+  name = path.basename(file),
+): OpenedZip {
   let bytes = 0;
   for (const e of archive.entries.values()) bytes += e.uncompressedSize;
   ctx.meter.expect(bytes);

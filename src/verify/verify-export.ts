@@ -13,12 +13,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { ArchiveLimits } from "../archive/zip-reader.js";
+import type { ArchiveLimits, ZipArchive } from "../archive/zip-reader.js";
 import { BACKUP_SHEET_FILE } from "../exports/formats/backup/index.js";
 import { FULL_EXPORT_FORMAT } from "../exports/formats/full/data-files.js";
 import { MASTER_HEADER } from "../exports/formats/full/master-csv.js";
 import { SNAPSHOT_FORMAT } from "../exports/formats/snapshot/layout.js";
-import { byteMeter, openZip, type VerifyContext } from "./archive-pass.js";
+import { byteMeter, opened, openZip, type VerifyContext } from "./archive-pass.js";
 import { Checks, type VerifyReport } from "./checks.js";
 import { FileDigests } from "./file-digests.js";
 import { manifestFormat } from "./manifest-json.js";
@@ -84,6 +84,23 @@ export async function verifyExport(file: string, opts: VerifyOptions = {}): Prom
   } finally {
     await zip.archive.close();
   }
+  return checks.report(file);
+}
+
+/**
+ * Verifies a snapshot zip the caller has already opened — `hirevault import` runs this on the
+ * archive it is about to read, before it writes anything — with the checks, and in the words,
+ * of {@link verifyExport} on that file. The archive stays open.
+ */
+export async function verifyOpenedSnapshot(
+  archive: ZipArchive,
+  file: string,
+  opts: Pick<VerifyOptions, "onProgress"> = {},
+): Promise<VerifyReport> {
+  const checks = new Checks();
+  checks.kind = "snapshot";
+  const ctx: VerifyContext = { checks, meter: byteMeter(opts.onProgress ?? (() => {})) };
+  await verifySnapshot(ctx, opened(ctx, archive, file));
   return checks.report(file);
 }
 

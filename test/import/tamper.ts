@@ -1,7 +1,8 @@
 /**
  * Damages zips the way disks, transfers and attackers do, with Python's zipfile (a second,
  * independent zip implementation): flip one byte of an entry's stored data, rewrite an entry
- * with valid CRCs, or add entries with hostile names or a symlink.
+ * with valid CRCs (and, by default, the manifest and datapackage resealed to match), or add
+ * entries with hostile names or a symlink.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,8 +32,20 @@ print(info.filename, end='')
   );
 }
 
-/** Copies `src` to `dest` replacing entry `name` with `text`, everything else as it was. */
-export function replaceEntry(src: string, dest: string, name: string, text: (old: string) => string): void {
+/**
+ * Copies `src` to `dest` replacing entry `name` with `text(old)`, everything else as it was. By
+ * default the snapshot is then resealed as a careful forger would: `manifest.json` gets the new
+ * entry's size, SHA-256 and (a CSV) row count, `datapackage.json` its bytes and hash, and the
+ * manifest the new `datapackage.json`'s — so only checks of the content itself can refuse it.
+ * `{ reseal: false }` leaves both as they were (the entry then no longer matches them).
+ */
+export function replaceEntry(
+  src: string,
+  dest: string,
+  name: string,
+  text: (old: string) => string,
+  opts: { reseal?: boolean } = {},
+): void {
   const old = python(
     `import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode(), end='')`,
     src,
@@ -42,16 +55,37 @@ export function replaceEntry(src: string, dest: string, name: string, text: (old
   fs.writeFileSync(tmp, text(old));
   python(
     `
-import sys, zipfile
-src, dest, name, tmp = sys.argv[1:5]
-with zipfile.ZipFile(src) as a, zipfile.ZipFile(dest, 'w', zipfile.ZIP_DEFLATED) as b:
-    for i in a.infolist():
-        b.writestr(i, open(tmp, 'rb').read() if i.filename == name else a.read(i))
+import csv, hashlib, io, json, sys, zipfile
+src, dest, name, tmp, reseal = sys.argv[1:6]
+with zipfile.ZipFile(src) as a:
+    infos = a.infolist()
+    data = {i.filename: a.read(i) for i in infos}
+data[name] = open(tmp, 'rb').read()
+if reseal == '1':
+    manifest = json.loads(data['manifest.json'])
+    if name.endswith('.csv'):
+        pkg = json.loads(data['datapackage.json'])
+        for r in pkg['resources']:
+            if r.get('path') == name:
+                r['bytes'], r['hash'] = len(data[name]), 'sha256:' + hashlib.sha256(data[name]).hexdigest()
+        data['datapackage.json'] = json.dumps(pkg, indent=2, ensure_ascii=False).encode()
+        records = sum(1 for _ in csv.reader(io.StringIO(data[name].decode(), newline='')))
+        for t in manifest['tables']:
+            if t['file'] == name:
+                t['rows'] = max(records - 1, 0)
+    for f in manifest['files']:
+        if f['path'] in (name, 'datapackage.json'):
+            f['size'], f['sha256'] = len(data[f['path']]), hashlib.sha256(data[f['path']]).hexdigest()
+    data['manifest.json'] = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
+with zipfile.ZipFile(dest, 'w', zipfile.ZIP_DEFLATED) as b:
+    for i in infos:
+        b.writestr(i, data[i.filename])
 `,
     src,
     dest,
     name,
     tmp,
+    opts.reseal === false ? "0" : "1",
   );
   fs.rmSync(tmp);
 }

@@ -8,8 +8,9 @@ import { wholeNumber } from "./seed.js";
 /**
  * `hirevault import FILE --account NAME` (SPEC §3, §8): restores a snapshot into a new account
  * named NAME. Progress goes to stderr; stdout gets one line with the new account's id and name.
- * Exit 1 with the reason when the archive is unsafe, damaged or not a snapshot, or the account
- * exists — in every such case nothing was imported.
+ * The snapshot first goes through every check of `hirevault verify`, before anything is written.
+ * Exit 1 with the reason when the archive is unsafe, damaged, not a snapshot or fails one of
+ * verify's checks, or the account exists — in every such case nothing was imported.
  */
 export function registerImport(program: Command): void {
   program
@@ -29,7 +30,16 @@ export function registerImport(program: Command): void {
     )
     .action(async (file: string, opts: { account: string; erasures?: string; maxEntries: number }) => {
       await withRuntime(async (rt) => {
-        const progress = createProgress(`import of ${file}`);
+        // Two passes: verify's checks (bytes read), then the import itself (rows inserted).
+        const verifying = createProgress(`verifying ${file}`);
+        let importing: ReturnType<typeof createProgress> | undefined;
+        const progress = () => {
+          if (!importing) {
+            verifying.done();
+            importing = createProgress(`import of ${file}`);
+          }
+          return importing;
+        };
         const summary = await importSnapshot({
           db: rt.database.db,
           blobs: rt.blobs,
@@ -37,10 +47,11 @@ export function registerImport(program: Command): void {
           accountName: opts.account,
           ...(opts.erasures ? { erasuresFile: opts.erasures } : {}),
           limits: { maxEntries: opts.maxEntries },
-          onProgress: (p) => progress.update(p.done, p.total),
+          onVerifyProgress: (done, total) => verifying.update(done, total),
+          onProgress: (p) => progress().update(p.done, p.total),
         });
         const rows = Object.values(summary.rows).reduce((a, b) => a + (b ?? 0), 0);
-        progress.done(
+        progress().done(
           `${rows.toLocaleString("en")} rows, ${summary.files.toLocaleString("en")} files` +
             ` (${summary.bytes.toLocaleString("en")} bytes) from ${summary.sourceAccount.name} as of ${summary.snapshotAt}` +
             (summary.erased ? `; ${summary.erased} rows erased again by the erasure ledger` : ""),
