@@ -68,13 +68,27 @@ export class AttachmentFiles {
     }
     this.used.add(f.path);
     const meter = meterStream(await this.archive.zip.openEntry(f.path));
+    // The entry's error (size, CRC-32) reaches the meter, which a store subscribes to only after
+    // its own first steps: the local store creates its folder on its first write, S3 starts an
+    // upload. An entry that inflates past its declared size fails within its first chunk, which
+    // can come before that; the meter's only listener is then the one `pipe` adds, which
+    // re-throws when it is alone — an unhandled 'error' event that ended the process. So listen
+    // from the start and keep the entry's error: the store's put then rejects (its pipeline
+    // finds the body destroyed).
+    let entryError: unknown;
+    meter.stream.on("error", (err) => {
+      entryError ??= err;
+    });
     const key = attachmentKey(this.accountId, String(f.row.id));
     try {
       await this.blobs.put(key, meter.stream, { contentType: String(f.row.content_type) });
+      if (entryError !== undefined) throw entryError;
     } catch (err) {
+      const cause = entryError ?? err;
       // A damaged entry (CRC-32 or size) names itself; say which row it belongs to.
-      if (err instanceof ArchiveError) throw new ImportError(`${err.message} (${f.csvPath} line ${f.line})`);
-      throw err;
+      if (cause instanceof ArchiveError)
+        throw new ImportError(`${cause.message} (${f.csvPath} line ${f.line})`);
+      throw cause;
     }
     const { sizeBytes: size, sha256 } = meter.result();
     if (size !== f.row.size_bytes || sha256 !== f.row.sha256) {

@@ -1,8 +1,8 @@
 /**
  * Damages zips the way disks, transfers and attackers do, with Python's zipfile (a second,
  * independent zip implementation): flip one byte of an entry's stored data, rewrite an entry
- * with valid CRCs (and, by default, the manifest and datapackage resealed to match), or add
- * entries with hostile names or a symlink.
+ * with valid CRCs (and, by default, the manifest and datapackage resealed to match), declare
+ * entries smaller than they inflate, or add entries with hostile names or a symlink.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -88,6 +88,48 @@ with zipfile.ZipFile(dest, 'w', zipfile.ZIP_DEFLATED) as b:
     opts.reseal === false ? "0" : "1",
   );
   fs.rmSync(tmp);
+}
+
+/**
+ * Copies `src` to `dest` with each of `names` stored DEFLATEd and its declared uncompressed size,
+ * in the central directory and the local header alike, cut to `1/divisor` of its real size (CRC-32
+ * of the real bytes): the entry inflates past what it declares. Nothing else in the zip changes.
+ */
+export function understateSize(src: string, dest: string, names: readonly string[], divisor = 2): void {
+  const done = python(
+    `
+import json, struct, sys, zipfile
+src, dest, names, divisor = sys.argv[1], sys.argv[2], set(json.loads(sys.argv[3])), int(sys.argv[4])
+with zipfile.ZipFile(src) as a, zipfile.ZipFile(dest, 'w') as b:
+    for i in a.infolist():
+        data = a.read(i)
+        if i.filename in names:
+            i.compress_type = zipfile.ZIP_DEFLATED
+        b.writestr(i, data)
+done = []
+with open(dest, 'r+b') as f:
+    zip = f.read()
+    end = zip.rfind(b'PK\x05\x06')
+    count, _, at = struct.unpack('<HII', zip[end + 10:end + 20])
+    for _ in range(count):
+        real, = struct.unpack('<I', zip[at + 24:at + 28])
+        n, m, k = struct.unpack('<HHH', zip[at + 28:at + 34])
+        local, = struct.unpack('<I', zip[at + 42:at + 46])
+        if zip[at + 46:at + 46 + n].decode() in names:
+            declared = struct.pack('<I', max(1, real // divisor))
+            f.seek(at + 24); f.write(declared)
+            f.seek(local + 22); f.write(declared)
+            done.append(zip[at + 46:at + 46 + n].decode())
+        at += 46 + n + m + k
+print(json.dumps(sorted(done)), end='')
+`,
+    src,
+    dest,
+    JSON.stringify(names),
+    String(divisor),
+  );
+  const changed = JSON.parse(done) as string[];
+  if (changed.length !== names.length) throw new Error(`no such entries in ${src}: ${names.join(", ")}`);
 }
 
 /** Copies `src` to `dest` with one more entry: a hostile name, or a symlink when `symlinkTo` is set. */
