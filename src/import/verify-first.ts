@@ -7,6 +7,8 @@
  * imported, and the refusal says why in verify's own words. The import's own checks (values,
  * references, the account name) come on top; its hashing while it reads stays too, since the
  * file could change between the two passes.
+ *
+ * Cost: every byte is read twice (verify, then import); see docs/EXPORTS.md for the figures.
  */
 import { count, type VerifyReport } from "../verify/checks.js";
 import { verifyOpenedSnapshot } from "../verify/verify-export.js";
