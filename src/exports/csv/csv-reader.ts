@@ -45,6 +45,8 @@ export async function* readCsvRecords(
   let isQuoted = false;
   let line = 1;
   let recordLine = 1;
+  /** A quoted field's CR was the last character read (see the Quoted state). */
+  let crAtEnd = false;
   let first = true;
   let out: CsvRecord[] = [];
 
@@ -64,6 +66,10 @@ export async function* readCsvRecords(
   const feed = (text: string) => {
     let i = 0;
     const n = text.length;
+    if (crAtEnd && n > 0) {
+      crAtEnd = false;
+      if (text.charCodeAt(0) !== 10) line++;
+    }
     while (i < n) {
       switch (state) {
         case State.AfterCr: {
@@ -115,7 +121,17 @@ export async function* readCsvRecords(
           const j = text.indexOf('"', i);
           const end = j === -1 ? n : j;
           const chunk = text.slice(i, end);
-          for (let k = 0; k < chunk.length; k++) if (chunk.charCodeAt(k) === 10) line++;
+          // Lines as an editor counts them: CRLF, LF and a lone CR each end one. A CR that ends
+          // the input so far waits for the next chunk to tell whether an LF follows it.
+          for (let k = 0; k < chunk.length; k++) {
+            const c = chunk.charCodeAt(k);
+            if (c === 10) line++;
+            else if (c === 13) {
+              if (k + 1 < chunk.length || j !== -1) {
+                if (chunk.charCodeAt(k + 1) !== 10) line++;
+              } else crAtEnd = true;
+            }
+          }
           field += chunk;
           i = end;
           if (j !== -1) {

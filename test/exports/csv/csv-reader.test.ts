@@ -59,6 +59,19 @@ describe("readCsvRecords", () => {
     expect(records.map((r) => r.line)).toEqual([1, 2, 4]);
   });
 
+  it("counts lines inside quoted fields as an editor does: CRLF, LF and a lone CR each end one", async () => {
+    const cells = ["\rCR-led", "a\r\nb", "c\nd", "e\r", "\r\r\n\n"];
+    const text = csvLine(["v"], MACHINE_CSV) + cells.map((v) => csvLine([v], MACHINE_CSV)).join("");
+    // The line each record starts on, counted independently: every CRLF, LF or lone CR before it.
+    const expected = [1];
+    for (const v of ["v", ...cells.slice(0, -1)])
+      expected.push(expected.at(-1)! + (`${v}\r\n`.match(/\r\n|\r|\n/g) ?? []).length);
+    expect(expected).toEqual([1, 2, 4, 6, 8, 10]);
+    for (const chunks of splits(Buffer.from(text))) {
+      expect((await read(chunks)).map((r) => r.line)).toEqual(expected);
+    }
+  });
+
   it("accepts LF line ends and a last record without one", async () => {
     expect((await read(["a,b\n1,\n2,3"])).map((r) => r.fields)).toEqual([
       ["a", "b"],
