@@ -29,6 +29,7 @@ import { AttachmentFiles } from "./attachment-files.js";
 import { type Erasure, ledgerFromFile, ledgerOfSource, reapplyErasures } from "./erasure-ledger.js";
 import { importedId } from "./id-map.js";
 import { ImportError } from "./import-error.js";
+import { checkReferences } from "./reference-check.js";
 import { SnapshotArchive } from "./snapshot-archive.js";
 import { importTable } from "./table-import.js";
 import { verifyBeforeImport } from "./verify-first.js";
@@ -89,6 +90,8 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
     ];
     // Everything `hirevault verify` checks, before the first write.
     await verifyBeforeImport(archive, opts.file, opts.onVerifyProgress);
+    // Ids unique, every reference resolving inside the snapshot: refused here, before any write.
+    await checkReferences(archive);
     const accountId = newId();
     const now = clock.now().toISOString();
     // Files of erased attachments are never copied, not even for the length of the import.

@@ -16,7 +16,7 @@ import { importSnapshot } from "../../src/import/import-snapshot.js";
 import { SYSTEM_ACTOR } from "../../src/services/write-context.js";
 import { type Fixture, runFormat, seedFixture } from "../exports/formats/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
-import { addEntry, flipByteIn, replaceEntry } from "./tamper.js";
+import { addEntry, flipByteIn, readEntry, replaceEntry, rewriteSnapshot } from "./tamper.js";
 
 describe.each(DIALECTS)("import safety on %s", (dialect) => {
   let fx: Fixture;
@@ -122,13 +122,13 @@ describe.each(DIALECTS)("import safety on %s", (dialect) => {
     ["jobs/jobs.csv", "title", "   ", /must not be empty or only white space/],
   ])("refuses a value the API refuses: %s %s %j", async (entry, column, value, message) => {
     const file = path.join(dir, `value-${column}.zip`);
-    replaceEntry(snapshot, file, entry, (csv) => {
-      const [header, first, ...rest] = csv.split("\r\n");
-      const at = header!.split(",").indexOf(column);
-      const cells = first!.split(",");
-      cells[at] = value;
-      return [header, cells.join(","), ...rest].join("\r\n");
-    });
+    // Re-sealed (manifest hashes updated): a CSV that no longer matches manifest.json is refused
+    // by the check before the write, before any value is read.
+    const [header, first, ...rest] = readEntry(snapshot, entry).split("\r\n");
+    const at = header!.split(",").indexOf(column);
+    const cells = first!.split(",");
+    cells[at] = value;
+    rewriteSnapshot(snapshot, file, { [entry]: [header, cells.join(","), ...rest].join("\r\n") });
     await expectRefused(
       file,
       new RegExp(`${entry.replace(".", "\\.")} line 2, ${column}: ${message.source}`),
