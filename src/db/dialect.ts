@@ -108,6 +108,73 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return e?.code === "SQLITE_CONSTRAINT_FOREIGNKEY" || e?.code === "23503";
 }
 
+/** A constraint the database refused a write for, as much as its error tells. */
+export interface ConstraintViolation {
+  kind: "unique" | "foreign key" | "not null" | "check";
+  /** The columns involved, when the error names them (SQLite names none for a foreign key). */
+  columns?: string[];
+  /** PostgreSQL: the offending key as it prints it, values joined by `, ` (with `columns`). */
+  key?: string;
+  /** The constraint's name, when the error gives it. */
+  constraint?: string;
+  /**
+   * Whether the transaction can still run statements: SQLite undoes only the failed statement,
+   * PostgreSQL aborts the whole transaction until it rolls back.
+   */
+  transactionUsable: boolean;
+}
+
+/** What a constraint error says (SQLITE_CONSTRAINT_* / class 23), or null for any other error. */
+export function constraintViolation(err: unknown): ConstraintViolation | null {
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    detail?: unknown;
+    column?: unknown;
+    constraint?: unknown;
+  };
+  if (typeof e?.code !== "string") return null;
+  if (e.code.startsWith("SQLITE_CONSTRAINT")) {
+    // "UNIQUE constraint failed: tags.account_id, tags.name", "NOT NULL constraint failed: t.c",
+    // "FOREIGN KEY constraint failed", "CHECK constraint failed: name"
+    const message = String(e.message ?? "");
+    const after = message.slice(message.indexOf("failed:") + 7).trim();
+    const columns = () => after.split(", ").map((c) => c.slice(c.lastIndexOf(".") + 1));
+    const base = { transactionUsable: true } as const;
+    switch (e.code) {
+      case "SQLITE_CONSTRAINT_UNIQUE":
+      case "SQLITE_CONSTRAINT_PRIMARYKEY":
+        return { ...base, kind: "unique", columns: columns() };
+      case "SQLITE_CONSTRAINT_NOTNULL":
+        return { ...base, kind: "not null", columns: columns() };
+      case "SQLITE_CONSTRAINT_FOREIGNKEY":
+        return { ...base, kind: "foreign key" };
+      default:
+        return { ...base, kind: "check", ...(message.includes("failed:") ? { constraint: after } : {}) };
+    }
+  }
+  if (!/^23[0-9A-Z]{3}$/.test(e.code)) return null;
+  const base = {
+    transactionUsable: false,
+    ...(typeof e.constraint === "string" ? { constraint: e.constraint } : {}),
+  };
+  // detail: `Key (account_id, name)=(…, …) already exists.` / `Key (person_id)=(…) is not present in table "persons".`
+  const key = /^Key \((.+?)\)=\((.*)\) (?:already exists|is not present in table .*)\.$/s.exec(
+    String(e.detail ?? ""),
+  );
+  const fromDetail = key ? { columns: key[1]!.split(", "), key: key[2]! } : {};
+  switch (e.code) {
+    case "23505":
+      return { ...base, kind: "unique", ...fromDetail };
+    case "23503":
+      return { ...base, kind: "foreign key", ...fromDetail };
+    case "23502":
+      return { ...base, kind: "not null", ...(typeof e.column === "string" ? { columns: [e.column] } : {}) };
+    default:
+      return { ...base, kind: "check" };
+  }
+}
+
 /** SQLite's host-parameter limit is 32,766; stay well below it for multi-row inserts. */
 export const MAX_BIND_PARAMETERS = 30_000;
 

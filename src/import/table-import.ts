@@ -13,6 +13,7 @@ import { hashToken } from "../services/api-token.service.js";
 import { attachmentKey } from "../services/attachment.service.js";
 import type { AttachmentFiles, FileToCopy } from "./attachment-files.js";
 import { ImportError } from "./import-error.js";
+import { explainInsertFailure } from "./insert-diagnosis.js";
 import { RowDecoder } from "./row-decoder.js";
 import type { SnapshotArchive } from "./snapshot-archive.js";
 
@@ -66,12 +67,18 @@ async function importRows(
   const selfColumns = file.columns.filter((c) => c.references === file.table).map((c) => c.name);
   let decoder: RowDecoder | undefined;
   let batch: Record<string, unknown>[] = [];
+  let lines: number[] = [];
   let copies: FileToCopy[] = [];
   let rows = before;
   const flush = async () => {
     await ctx.files.copyAll(copies);
-    await insertRows(ctx.trx, file.table, batch as never);
+    try {
+      await insertRows(ctx.trx, file.table, batch as never);
+    } catch (err) {
+      throw await explainInsertFailure(ctx.trx, file, batch, lines, err);
+    }
     batch = [];
+    lines = [];
     copies = [];
   };
   for await (const record of ctx.archive.records(file)) {
@@ -97,6 +104,7 @@ async function importRows(
       row.revoked_at ??= ctx.now;
     }
     batch.push(row);
+    lines.push(line);
     rows++;
     if (batch.length >= BATCH) await flush();
     if (rows % PROGRESS_EVERY === 0) ctx.onProgress?.(file.table, rows);

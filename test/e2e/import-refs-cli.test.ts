@@ -23,8 +23,8 @@ import { DIALECTS } from "../support/dialects.js";
 describe.each(DIALECTS)("hirevault import of a snapshot that does not hold together, on %s", (dialect) => {
   let cli: CliSetup;
   let env: Record<string, string | undefined>;
-  let forged: { dangling: string; duplicate: string };
-  const expected = { dangling: "", duplicate: "" };
+  let forged: { dangling: string; duplicate: string; unique: string };
+  const expected = { dangling: "", duplicate: "", unique: "" };
 
   /** Every file under the blob store, with its size. */
   async function storedFiles(): Promise<string[]> {
@@ -77,21 +77,27 @@ describe.each(DIALECTS)("hirevault import of a snapshot that does not hold toget
     const persons = csvs.get("persons/persons.csv")!;
     const twice = [...persons, persons[1]!];
     expected.duplicate = `hirevault: persons/persons.csv line ${linesOf(twice).at(-1)}, id: ${cell(persons, 1, "id")} is already the id of line ${persons[1]!.line}\n`;
+    // Two applications of one person to one job (a unique key of the database).
+    const apps = csvs.get("candidates/applications.csv")!;
+    const again = [...apps, withCell(apps, 1, "id", newId())[1]!];
+    expected.unique = `hirevault: candidates/applications.csv line ${linesOf(again).at(-1)}, job_id, person_id: the same job_id, person_id as line ${apps[1]!.line}; no two rows may have the same job_id, person_id\n`;
 
     forged = {
       dangling: path.join(cli.dataDir, "dangling.zip"),
       duplicate: path.join(cli.dataDir, "duplicate.zip"),
+      unique: path.join(cli.dataDir, "unique.zip"),
     };
     rewriteSnapshots(snapshot, [
       { dest: forged.dangling, edits: { "persons/activities.csv": rawText(dangling) } },
       { dest: forged.duplicate, edits: { "persons/persons.csv": rawText(twice) } },
+      { dest: forged.unique, edits: { "candidates/applications.csv": rawText(again) } },
     ]);
   }, 240_000);
   afterAll(async () => {
     await cli?.remove();
   });
 
-  it.each(["dangling", "duplicate"] as const)(
+  it.each(["dangling", "duplicate", "unique"] as const)(
     "exits 1 with one line naming file, line and column, and writes nothing (%s)",
     async (kind) => {
       if (kind === "dangling") {
@@ -104,8 +110,13 @@ describe.each(DIALECTS)("hirevault import of a snapshot that does not hold toget
       const res = await runCli(["import", forged[kind], "--account", `copy ${kind}`], env);
       expect(res.code).toBe(1);
       expect(res.stdout).toBe("");
-      // Refused before the write: the one line is all.
-      expect(res.stderr).toBe(expected[kind]);
+      // Refused before the write: the one line is all. Refused while writing: after the
+      // progress lines the import printed so far.
+      const lines = res.stderr.split("\n").slice(0, -1);
+      expect(`${lines.at(-1)}\n`).toBe(expected[kind]);
+      const progress = lines.slice(0, -1);
+      if (kind === "unique") for (const l of progress) expect(l).toMatch(/^import of .*: \d+\/\d+ \(\d+%\)$/);
+      else expect(progress).toEqual([]);
       expect(res.stderr).not.toMatch(/Error|^\s+at /m);
       expect(await accountNames()).toEqual(["acme"]);
       expect(await storedFiles()).toEqual(filesBefore);

@@ -2,7 +2,8 @@
  * `hirevault import` refuses a snapshot whose rows do not hold together — before it writes
  * anything: a reference (plain foreign key, or polymorphic type + id) to an id that is not in the
  * snapshot, or is in another table than the type names; an id twice in a table — each named by
- * file, line and column. Every snapshot here is re-sealed (manifest and datapackage hashes
+ * file, line and column; and a row the database itself refuses (a unique key twice) is named the
+ * same way, never passed on as the database's error. Every snapshot here is re-sealed (manifest and datapackage hashes
  * updated), so only the meaning of the bytes is wrong. On SQLite and PostgreSQL.
  */
 import crypto from "node:crypto";
@@ -11,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFERENCES, type Reference } from "../../src/db/schema/references.js";
+import { newId } from "../../src/domain/ids.js";
 import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
 import {
   primaryFileOf,
@@ -177,6 +179,41 @@ describe.each(DIALECTS)("import checks references and ids on %s", (dialect) => {
         ),
       );
     }
+    {
+      const apps = records("candidates/applications.csv");
+      const edited = [...apps, withCell(apps, 1, "id", newId())[1]!];
+      const lines = linesOf(edited);
+      forge(
+        "unique key in a batch",
+        { "candidates/applications.csv": edited },
+        refusal(
+          "candidates/applications.csv",
+          lines.at(-1)!,
+          "job_id, person_id",
+          `the same job_id, person_id as line ${lines[1]}; no two rows may have the same job_id, person_id$`,
+        ),
+      );
+    }
+    {
+      const tags = records("reference/tags.csv");
+      expect(tags[0]!.fields).toEqual(["id", "name", "created_at", "updated_at"]);
+      const stamp = cell(tags, 1, "created_at");
+      const filler: RawRecord[] = Array.from({ length: 1_100 }, (_, i) => ({
+        line: 0,
+        fields: [newId(), `filler ${i}`, stamp, stamp],
+      }));
+      const edited = [...tags, ...filler, withCell(tags, 1, "id", newId())[1]!];
+      forge(
+        "unique key of an earlier batch",
+        { "reference/tags.csv": edited },
+        refusal(
+          "reference/tags.csv",
+          linesOf(edited).at(-1)!,
+          "name",
+          "the same name as an earlier row; no two rows may have the same name$",
+        ),
+      );
+    }
     rewriteSnapshots(snapshot, forgeries);
   }, 300_000);
 
@@ -212,6 +249,12 @@ describe.each(DIALECTS)("import checks references and ids on %s", (dialect) => {
 
   it("refuses an id twice in one table split over files, naming the other file's line", () =>
     expectRefused("duplicate id across files"));
+
+  it("names file, line and columns of a unique key the database refuses within a batch", () =>
+    expectRefused("unique key in a batch"));
+
+  it("names file, line and column of a unique key the database refuses against an earlier batch", () =>
+    expectRefused("unique key of an earlier batch"));
 });
 
 /** `<file> line <n>, <column>: <message>` as a pattern (`message` is a pattern already). */

@@ -11,8 +11,8 @@ import { wholeNumber } from "./seed.js";
  * The snapshot first goes through every check of `hirevault verify`, before anything is written.
  * Exit 1 with the reason when the archive is unsafe, damaged, not a snapshot or fails one of
  * verify's checks, when its rows do not hold together (an id twice, a reference to no row of the
- * snapshot: file, line and column), or the account exists — in every such case nothing was
- * imported.
+ * snapshot, a unique key twice: file, line and column), or the account exists — in every such
+ * case nothing was imported.
  */
 export function registerImport(program: Command): void {
   program
