@@ -110,13 +110,19 @@ describe.each(DIALECTS)("hirevault import of a snapshot that does not hold toget
       const res = await runCli(["import", forged[kind], "--account", `copy ${kind}`], env);
       expect(res.code).toBe(1);
       expect(res.stdout).toBe("");
-      // Refused before the write: the one line is all. Refused while writing: after the
-      // progress lines the import printed so far.
+      // The verify pass's progress comes first. Refused before the write: then the one line.
+      // Refused while writing: after the progress lines the import printed so far.
       const lines = res.stderr.split("\n").slice(0, -1);
       expect(`${lines.at(-1)}\n`).toBe(expected[kind]);
       const progress = lines.slice(0, -1);
-      if (kind === "unique") for (const l of progress) expect(l).toMatch(/^import of .*: \d+\/\d+ \(\d+%\)$/);
-      else expect(progress).toEqual([]);
+      const verifying = progress.filter((l) =>
+        /^verifying .*: (\d+\/\d+ \(\d+%\)|done in [\d.]+ s)$/.test(l),
+      );
+      expect(verifying.length).toBeGreaterThan(0);
+      const importing = progress.filter((l) => !verifying.includes(l));
+      if (kind === "unique")
+        for (const l of importing) expect(l).toMatch(/^import of .*: \d+\/\d+ \(\d+%\)$/);
+      else expect(importing).toEqual([]);
       expect(res.stderr).not.toMatch(/Error|^\s+at /m);
       expect(await accountNames()).toEqual(["acme"]);
       expect(await storedFiles()).toEqual(filesBefore);
