@@ -29,7 +29,21 @@ export interface DatabaseOptions {
   sqlitePath?: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * SQLite: how long a write waits for another connection's write lock before it fails as busy
+   * (`busy_timeout`); {@link DEFAULT_SQLITE_BUSY_TIMEOUT_MS} when omitted.
+   */
+  sqliteBusyTimeoutMs?: number;
+  /**
+   * PostgreSQL: how long a statement waits for a row or table lock before it fails as busy
+   * (`lock_timeout`, SQLSTATE 55P03). Omitted: it waits for as long as the lock is held
+   * (PostgreSQL's default).
+   */
+  pgLockTimeoutMs?: number;
 }
+
+/** How long a SQLite write waits for the write lock (10 s): a busy database answers 503 after it. */
+export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 // PostgreSQL returns timestamps as Date, dates as Date and bigint as string by default; make them
 // the same values SQLite gives (ISO 8601 text, 'YYYY-MM-DD', number). bigint columns hold cents
@@ -72,6 +86,8 @@ export function createDatabase(opts: DatabaseOptions): Database {
       // a startup `options`, which PgBouncer refuses; it runs before any query the pool hands on.
       // Should it fail, timestamps of other offsets take the slower `Date` path, still right.
       c.query("set time zone 'UTC'").catch(() => undefined);
+      if (opts.pgLockTimeoutMs !== undefined)
+        c.query(`set lock_timeout = ${Math.max(0, Math.trunc(opts.pgLockTimeoutMs))}`).catch(() => undefined);
       const pid = (c as unknown as { processID: number | null }).processID;
       if (pid !== null) clients.set(pid, c as pg.PoolClient);
     });
@@ -116,32 +132,38 @@ export function createDatabase(opts: DatabaseOptions): Database {
   }
   const file = opts.sqlitePath ?? ":memory:";
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const db = openSqlite(file);
+  const busyTimeoutMs = opts.sqliteBusyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS;
+  const db = openSqlite(file, { busyTimeoutMs });
   return {
     db,
     dialect: "sqlite",
     location: file,
-    readSnapshot: (fn) => (file === ":memory:" ? db.transaction().execute(fn) : sqliteSnapshot(file, fn)),
+    readSnapshot: (fn) =>
+      file === ":memory:" ? db.transaction().execute(fn) : sqliteSnapshot(file, busyTimeoutMs, fn),
     close: () => db.destroy(),
   };
 }
 
-function openSqlite(file: string, opts: { readonly?: boolean } = {}): Kysely<DB> {
+function openSqlite(file: string, opts: { readonly?: boolean; busyTimeoutMs: number }): Kysely<DB> {
   const sqlite = new SQLite(file, { readonly: opts.readonly ?? false });
   // WAL lets exports read one consistent snapshot while the API keeps writing; a busy timeout
   // makes concurrent writers (API + worker processes) wait instead of failing at once.
   if (!opts.readonly) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 10000");
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs))}`);
   return new Kysely<DB>({
     dialect: new SqliteDialect({ database: sqlite }),
     plugins: [new SqliteBooleanPlugin()],
   });
 }
 
-async function sqliteSnapshot<T>(file: string, fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-  const reader = openSqlite(file, { readonly: true });
+async function sqliteSnapshot<T>(
+  file: string,
+  busyTimeoutMs: number,
+  fn: (db: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  const reader = openSqlite(file, { readonly: true, busyTimeoutMs });
   try {
     return await reader.transaction().execute(async (trx) => {
       // A deferred BEGIN takes its snapshot at the first read: take it now, not at fn's first query.

@@ -175,6 +175,31 @@ export function constraintViolation(err: unknown): ConstraintViolation | null {
   }
 }
 
+/**
+ * PostgreSQL SQLSTATEs that mean "another transaction is in the way; the same request may succeed
+ * if repeated": lock_not_available (a lock wait passed `lock_timeout`, or NOWAIT),
+ * serialization_failure and deadlock_detected (the server rolled this transaction back so another
+ * could finish). Each leaves nothing written.
+ */
+const PG_BUSY_CODES: ReadonlySet<string> = new Set(["55P03", "40001", "40P01"]);
+
+/**
+ * Whether an error means the database was busy with another writer rather than that the request
+ * or the data is wrong: SQLite's SQLITE_BUSY family ("database is locked": the write lock stayed
+ * taken for the whole busy timeout, or a snapshot went stale), or one of {@link PG_BUSY_CODES}.
+ * The transaction was rolled back, so the caller may retry; the HTTP API answers 503 with
+ * Retry-After. Follows `cause` a few levels, for errors wrapped on their way up.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  let e = err as { code?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; depth < 5 && e && typeof e === "object"; depth++) {
+    const code = typeof e.code === "string" ? e.code : "";
+    if (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || PG_BUSY_CODES.has(code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 /** SQLite's host-parameter limit is 32,766; stay well below it for multi-row inserts. */
 export const MAX_BIND_PARAMETERS = 30_000;
 

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { isDatabaseBusy } from "../db/dialect.js";
 import { toProblem } from "../http/middleware/errors.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
@@ -31,8 +32,11 @@ export function sendErrorPage(
 
 /** The error handler of the web scope: the same mapping as the API, rendered as a page. */
 export function webErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const { body } = toProblem(err);
-  if (body.status >= 500) request.log.error({ err }, "web request failed");
+  const { body, headers } = toProblem(err);
+  // A busy database asks the browser to come back, as the API does.
+  if (headers?.["retry-after"]) reply.header("retry-after", headers["retry-after"]);
+  if (isDatabaseBusy(err)) request.log.warn({ err }, "web request refused: the database is busy");
+  else if (body.status >= 500) request.log.error({ err }, "web request failed");
   else request.log.info({ status: body.status, type: body.type }, "web request rejected");
   void sendErrorPage(request, reply, body.status, body.title, body.detail);
 }

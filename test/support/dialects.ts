@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { createDatabase, type Database } from "../../src/db/create-db.js";
+import { createDatabase, type Database, type DatabaseOptions } from "../../src/db/create-db.js";
 import type { DialectName } from "../../src/db/dialect.js";
 import { migrateToLatest } from "../../src/db/migrations/index.js";
 
@@ -30,12 +30,18 @@ export interface TestDatabase extends Database {
   drop(): Promise<void>;
 }
 
+/** Lock waits of a test database (a short busy or lock timeout, to provoke a busy database). */
+export type TestDatabaseOptions = Pick<DatabaseOptions, "sqliteBusyTimeoutMs" | "pgLockTimeoutMs">;
+
 /** A fresh, migrated database: a temp SQLite file, or a throw-away PostgreSQL schema. */
-export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: DialectName,
+  opts: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
   if (dialect === "sqlite") {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-db-"));
     const sqlitePath = path.join(dir, "test.sqlite");
-    const database = createDatabase({ sqlitePath });
+    const database = createDatabase({ sqlitePath, ...opts });
     await migrateToLatest(database.db, "sqlite");
     return {
       ...database,
@@ -52,7 +58,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   await adminQuery(`create database ${name}`);
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;
-  const database = createDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  const database = createDatabase({ databaseUrl: url.toString(), poolSize: 5, ...opts });
   await migrateToLatest(database.db, "postgres");
   return {
     ...database,

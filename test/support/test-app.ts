@@ -13,7 +13,7 @@ import { AccountRepository } from "../../src/repositories/account.repository.js"
 import { ApiTokenService } from "../../src/services/api-token.service.js";
 import type { BlobStore } from "../../src/storage/blob-store.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
-import { createTestDatabase, type TestDatabase } from "./dialects.js";
+import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from "./dialects.js";
 import { insertUser } from "./factories.js";
 
 /** An account with one user and one API token per role. */
@@ -70,11 +70,13 @@ export interface TestAppOptions {
   downloads?: DownloadMode;
   /** `TRUST_PROXY` (e.g. `true`, so `x-forwarded-proto: https` makes a request HTTPS); off when omitted. */
   trustProxy?: boolean;
+  /** Lock waits of the database (a short busy timeout, to provoke a busy database). */
+  database?: TestDatabaseOptions;
 }
 
 /** A migrated database of `dialect`, a blob store (local in a temp dir by default), two accounts, the app. */
 export async function createTestApp(dialect: DialectName, opts: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect);
+  const database = await createTestDatabase(dialect, opts.database);
   const blobDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-blobs-"));
   const blobs = opts.blobs ?? new LocalBlobStore(blobDir);
   const config = {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { isDatabaseBusy } from "../../db/dialect.js";
 import {
   ConflictError,
   type FieldError,
@@ -14,6 +15,13 @@ import { pointerToField } from "../validation/validator-compiler.js";
 
 /** Longest request path repeated as a problem's `instance` (ids are 36 characters). */
 const MAX_INSTANCE_LENGTH = 512;
+
+/**
+ * Seconds a client is asked to wait after a busy database (503). The request already waited for
+ * the lock as long as the database allows (SQLite's busy timeout, PostgreSQL's lock timeout) and
+ * writers hold it for short transactions only, so a second is enough to find it free.
+ */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /** Headers a failed response must not carry over from a half-built success (downloads). */
 const SUCCESS_ONLY_HEADERS = [
@@ -38,7 +46,8 @@ export function registerErrorHandling(
 ): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { body, headers } = toProblem(err);
-    if (body.status >= 500) request.log.error({ err }, "request failed");
+    if (isDatabaseBusy(err)) request.log.warn({ err }, "request refused: the database is busy");
+    else if (body.status >= 500) request.log.error({ err }, "request failed");
     else request.log.info({ status: body.status, type: body.type }, "request rejected");
     sendProblem(request, reply, body, headers);
   });
@@ -92,6 +101,15 @@ export function toProblem(err: unknown): { body: Problem; headers?: Record<strin
     return { body: problem("forbidden", err.message, errors) };
   }
   if (err instanceof PayloadTooLargeError) return { body: problem("payload-too-large", err.message) };
+  if (isDatabaseBusy(err)) {
+    return {
+      body: problem(
+        "service-unavailable",
+        `The database is busy with another write; nothing was changed. Retry in ${BUSY_RETRY_AFTER_SECONDS} s.`,
+      ),
+      headers: { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) },
+    };
+  }
   if (err instanceof UnsupportedMediaTypeError)
     return { body: problem("unsupported-media-type", err.message) };
   const e = err as Partial<FastifyError> & { validation?: unknown[]; validationContext?: string };
