@@ -109,6 +109,8 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
             id: accountId,
             name,
             time_zone: manifest.account.time_zone ?? "UTC",
+            status: "active",
+            import_lease_expires_at: null,
             created_at: now,
             updated_at: now,
           })

@@ -19,6 +19,7 @@ import type {
 import { exportFormat } from "../exports/registry.js";
 import { artifactExpiry, DAY_MS, LINK_DAYS } from "../exports/retention.js";
 import type { Logger } from "../logger.js";
+import { ACTIVE } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import { type ExportRun, ExportRunRepository } from "../repositories/export-run.repository.js";
 import { type EmailKind, OutboxRepository } from "../repositories/outbox.repository.js";
@@ -162,6 +163,7 @@ export class ExportRunner {
         .selectFrom("accounts")
         .select(["name", "time_zone"])
         .where("id", "=", run.account_id)
+        .where("status", "=", ACTIVE)
         .executeTakeFirst();
       if (!account) throw new PermanentExportError("the account no longer exists");
       log.info("export started");

@@ -3,6 +3,7 @@ import { lockSkippingLocked, writeTransaction } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
 import { newId } from "../domain/ids.js";
 import type { ExportFormatId, SavedArtifact } from "../exports/export-format.js";
+import { activeAccountIds } from "./account.repository.js";
 
 export type ExportRun = Selectable<DB["export_runs"]>;
 export type ExportArtifact = Selectable<DB["export_artifacts"]>;
@@ -169,8 +170,8 @@ export class ExportRunRepository {
   /**
    * Claims the next runnable run for `owner`: a queued run whose `run_at` has come, or a running
    * run whose lease expired (its worker died: crash recovery). Runs that already used all their
-   * attempts are failed instead of claimed (dead letter). `FOR UPDATE SKIP LOCKED` on PostgreSQL,
-   * `BEGIN IMMEDIATE` on SQLite.
+   * attempts are failed instead of claimed (dead letter). Only runs of active accounts.
+   * `FOR UPDATE SKIP LOCKED` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite.
    */
   async claimNext(
     owner: string,
@@ -205,7 +206,9 @@ export class ExportRunRepository {
             eb.and([eb("state", "=", "queued"), eb("run_at", "<=", at)]),
             eb.and([eb("state", "=", "running"), eb("lease_expires_at", "<", at)]),
           ]),
-        );
+        )
+        // Never a run of an account being imported or removed.
+        .where("account_id", "in", activeAccountIds(trx));
       if (onlyId) pick = pick.where("id", "=", onlyId);
       const next = await lockSkippingLocked(
         trx,

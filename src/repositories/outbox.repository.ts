@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { lockSkippingLocked, writeTransaction } from "../db/dialect.js";
 import type { DB, EMAIL_KINDS } from "../db/schema/index.js";
 import { newId } from "../domain/ids.js";
+import { activeAccountIds } from "./account.repository.js";
 
 export type OutboxEmail = Selectable<DB["outbox_emails"]>;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
@@ -115,6 +116,8 @@ export class OutboxRepository {
             eb.and([eb("state", "=", "sending"), eb("lease_expires_at", "<", at)]),
           ]),
         )
+        // Never an email of an account being imported or removed.
+        .where("account_id", "in", activeAccountIds(trx))
         .orderBy("next_attempt_at")
         .orderBy("id")
         .limit(1);

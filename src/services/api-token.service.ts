@@ -6,6 +6,7 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { isUuid, uuidv7 } from "../domain/ids.js";
 import { hasRole, type Role } from "../domain/roles.js";
+import { ACTIVE } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import type { WriteContext } from "./write-context.js";
 
@@ -121,14 +122,15 @@ export class ApiTokenService {
   }
 
   /**
-   * Resolves a presented token, or `null` when it is unknown, revoked or expired, or its user is
-   * disabled. Every input costs the same: one hash and one indexed lookup, whatever its shape,
+   * Resolves a presented token, or `null` when it is unknown, revoked or expired, its user is
+   * disabled, or its account is not active (still being imported, or being removed). Every input costs the same: one hash and one indexed lookup, whatever its shape,
    * so response times do not tell a malformed token from a revoked one.
    */
   async verify(token: string): Promise<TokenAuth | null> {
     const hash = hashToken(typeof token === "string" ? token : "");
     const found = await this.db
       .selectFrom("api_tokens as t")
+      .innerJoin("accounts as a", "a.id", "t.account_id")
       .leftJoin("users as u", (j) =>
         j.onRef("u.id", "=", "t.user_id").onRef("u.account_id", "=", "t.account_id"),
       )
@@ -144,6 +146,7 @@ export class ApiTokenService {
         "u.status as user_status",
       ])
       .where("t.token_hash", "=", hash)
+      .where("a.status", "=", ACTIVE)
       .executeTakeFirst();
     if (!found || found.revoked_at !== null) return null;
     const now = this.clock.now();

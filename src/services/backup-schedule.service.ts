@@ -7,6 +7,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../domain/errors
 import { newId } from "../domain/ids.js";
 import { canExport } from "../domain/roles.js";
 import { DEFAULT_BACKUP_RETENTION_MONTHS } from "../exports/retention.js";
+import { ACTIVE } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import { ExportRunRepository } from "../repositories/export-run.repository.js";
 import { MAX_ATTEMPTS } from "./export.service.js";
@@ -138,6 +139,7 @@ export class BackupScheduleService {
       .selectFrom("accounts")
       .select("time_zone")
       .where("id", "=", accountId)
+      .where("status", "=", ACTIVE)
       .executeTakeFirst();
     if (!account) throw new NotFoundError("account", accountId);
     return account.time_zone;

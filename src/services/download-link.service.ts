@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { ValidationError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 import { canExport, type Role } from "../domain/roles.js";
+import { ACTIVE } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import type { WriteContext } from "./write-context.js";
 
@@ -205,14 +206,23 @@ export class DownloadLinkService {
 
   /**
    * Resolves a token to what it may download, re-checking everything in the database.
-   * Order: signature (404) → run of the token's account (404) → link expiry, run revoked or
-   * expired (410) → user still active owner/admin (403) → run succeeded (404) → artifact of
-   * (account, run, artifact id) (404).
+   * Order: signature (404) → account active (404) → run of the token's account (404) → link
+   * expiry, run revoked or expired (410) → user still active owner/admin (403) → run succeeded
+   * (404) → artifact of (account, run, artifact id) (404).
    * @throws {DownloadDeniedError}
    */
   async resolve(token: unknown): Promise<ResolvedDownload> {
     const claims = this.verify(token);
     if (!claims) throw new DownloadDeniedError("invalid");
+    // An account being imported or removed is not there for anyone: the link is as good as forged
+    // (404, and nothing is audited into that account).
+    const account = await this.db
+      .selectFrom("accounts")
+      .select("id")
+      .where("id", "=", claims.accountId)
+      .where("status", "=", ACTIVE)
+      .executeTakeFirst();
+    if (!account) throw new DownloadDeniedError("invalid");
     const run = await this.db
       .selectFrom("export_runs")
       .selectAll()

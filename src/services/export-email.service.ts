@@ -6,6 +6,7 @@ import { exportFormat } from "../exports/registry.js";
 import type { EmailMessage } from "../mail/mailer.js";
 import { exportFailedEmail } from "../mail/templates/export-failed.js";
 import { exportReadyEmail } from "../mail/templates/export-ready.js";
+import { ACTIVE } from "../repositories/account.repository.js";
 import { type ExportRun, filesDownloadable } from "../repositories/export-run.repository.js";
 import type { OutboxEmail } from "../repositories/outbox.repository.js";
 import { type DownloadLinkService, MAX_LINK_LIFETIME_SECONDS } from "./download-link.service.js";
@@ -60,7 +61,9 @@ export class ExportEmailService {
       .selectFrom("accounts")
       .select(["name", "time_zone"])
       .where("id", "=", email.account_id)
-      .executeTakeFirstOrThrow();
+      .where("status", "=", ACTIVE)
+      .executeTakeFirst();
+    if (!account) return { skip: "the account no longer exists" };
     const format = this.formats(run.format);
     const common = {
       accountName: account.name,

@@ -4,6 +4,7 @@ import type { DB } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { uuidv7 } from "../domain/ids.js";
 import type { Role } from "../domain/roles.js";
+import { ACTIVE } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import { hashToken } from "./api-token.service.js";
 import { MAX_PASSWORD_LENGTH, verifyPassword } from "./password-hash.js";
@@ -74,6 +75,7 @@ export class WebSessionService {
             .innerJoin("accounts as a", "a.id", "u.account_id")
             .select(["u.id", "u.account_id", "u.role", "u.status", "u.password_hash"])
             .where("a.name", "=", account)
+            .where("a.status", "=", ACTIVE)
             .where(sql<string>`lower(u.email)`, "=", email)
             .executeTakeFirst()
         : undefined;
@@ -140,7 +142,8 @@ export class WebSessionService {
 
   /**
    * The session a cookie token opens, or `null` when it is unknown, idle too long, past its
-   * absolute expiry, or its user is no longer active. Expired sessions are deleted on sight.
+   * absolute expiry, its user is no longer active, or its account is not active (an account still
+   * being imported, or being removed, signs nobody in). Expired sessions are deleted on sight.
    */
   async resolve(token: unknown): Promise<WebSession | null> {
     if (typeof token !== "string" || token.length > 100) return null;
@@ -165,6 +168,7 @@ export class WebSessionService {
         "a.time_zone",
       ])
       .where("s.token_hash", "=", hashToken(token))
+      .where("a.status", "=", ACTIVE)
       .executeTakeFirst();
     if (!row) return null;
     const now = this.clock.now().getTime();

@@ -7,6 +7,7 @@ import { createOutbox } from "./2026-11-24-1600-create-outbox.js";
 import { createWebSessions } from "./2026-11-24-1800-create-web-sessions.js";
 import { addErasureHolds } from "./2026-12-02-1100-add-erasure-holds.js";
 import { indexStorageKeys } from "./2026-12-02-1200-index-storage-keys.js";
+import { addAccountImportState } from "./2026-12-02-1300-add-account-import-state.js";
 
 /** Migrations in name order (`YYYY-MM-DD-HHMM-verb-noun`); each takes the dialect it runs on. */
 const MIGRATIONS: Record<string, (dialect: DialectName) => Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, (dialect: DialectName) => Migration> = {
   "2026-11-24-1800-create-web-sessions": createWebSessions,
   "2026-12-02-1100-add-erasure-holds": addErasureHolds,
   "2026-12-02-1200-index-storage-keys": indexStorageKeys,
+  "2026-12-02-1300-add-account-import-state": addAccountImportState,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -16,7 +16,7 @@ export { EXPORT_FORMATS, EXPORT_STATES, EXPORT_TRIGGERS } from "./exports.js";
 export { APPLICATION_STATUSES, EMPLOYMENT_TYPES, JOB_STATES, STAGE_TYPES } from "./hiring.js";
 export { CUSTOM_FIELD_TYPES } from "./meta.js";
 export { EMAIL_KINDS, OUTBOX_STATES } from "./outbox.js";
-export { ROLES, SOURCE_TYPES } from "./people.js";
+export { ACCOUNT_STATUSES, ROLES, SOURCE_TYPES } from "./people.js";
 export * from "./table-spec.js";
 export { ACTIVITY_SUBJECTS } from "./work.js";
 

@@ -14,6 +14,11 @@ import {
 import type { TableSpec } from "./table-spec.js";
 
 export const ROLES = ["owner", "admin", "recruiter", "viewer"] as const;
+/**
+ * Where an account is in its life: `active` is the only state anything may reach; `importing`
+ * while `hirevault import` writes it, `removing` while a failed or abandoned import is undone.
+ */
+export const ACCOUNT_STATUSES = ["active", "importing", "removing"] as const;
 export const SOURCE_TYPES = [
   "applied",
   "sourced",
@@ -33,6 +38,12 @@ export const peopleTables = {
       id: { type: "id", readonly: true },
       name: text(),
       time_zone: text({ description: "IANA time zone, e.g. Europe/Berlin" }),
+      status: oneOf(ACCOUNT_STATUSES, { readonly: true }),
+      import_lease_expires_at: timestamp({
+        nullable: true,
+        readonly: true,
+        description: "while importing or removing: when a worker may take the account's removal over",
+      }),
       ...stamps,
     },
     unique: [["name"]],

@@ -3,6 +3,7 @@ import type { DB } from "../../db/schema/index.js";
 import { latestDuePeriod, nextOccurrence, periodOf } from "../../domain/backup-period.js";
 import type { Clock } from "../../domain/clock.js";
 import type { Logger } from "../../logger.js";
+import { ACTIVE } from "../../repositories/account.repository.js";
 import { ExportRunRepository } from "../../repositories/export-run.repository.js";
 import { MAX_ATTEMPTS } from "../../services/export.service.js";
 import type { PeriodicTask } from "../periodic-task.js";
@@ -36,6 +37,7 @@ export class ScheduleBackupsTask implements PeriodicTask {
         .selectFrom("backup_schedules as s")
         .innerJoin("accounts as a", "a.id", "s.account_id")
         .select(["s.id", "s.account_id", "s.day_of_month", "s.enabled_at", "s.enabled_by_id", "a.time_zone"])
+        .where("a.status", "=", ACTIVE)
         .where("s.enabled", "=", true)
         .where("s.next_due_at", "<=", now.toISOString())
         .where("s.id", ">", after)
