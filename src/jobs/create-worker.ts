@@ -13,6 +13,7 @@ import { DeleteExpiredSessionsTask } from "./tasks/delete-expired-sessions.task.
 import { EraseDeletedFilesTask } from "./tasks/erase-deleted-files.task.js";
 import { ExpireExportsTask } from "./tasks/expire-exports.task.js";
 import { ReleasePaidExportsTask } from "./tasks/release-paid-exports.task.js";
+import { RemoveAbandonedImportsTask } from "./tasks/remove-abandoned-imports.task.js";
 import { RunExportsTask } from "./tasks/run-exports.task.js";
 import { ScheduleBackupsTask } from "./tasks/schedule-backups.task.js";
 import { createSendEmailsTask } from "./tasks/send-emails.task.js";
@@ -61,6 +62,7 @@ export function createWorker(rt: Runtime, clock: Clock = systemClock): Worker {
       new CleanExportTempTask(db, exportTmpRoot(rt), rt.logger),
       new EraseDeletedFilesTask(erasure, rt.logger),
       new SweepStorageTask(db, rt.blobs, clock, rt.logger),
+      new RemoveAbandonedImportsTask(db, rt.blobs, clock, rt.logger),
       new DeleteExpiredSessionsTask(new WebSessionService(db, clock), rt.logger),
       createSendEmailsTask(rt, clock, workerId()),
     ],
