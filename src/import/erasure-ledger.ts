@@ -4,7 +4,8 @@
  * the snapshot's instant — by the source account when it lives in this deployment, and from an
  * exported ledger file (`GET /api/v1/deletions` pages, or a JSON array of tombstones) when the
  * source is elsewhere — are re-applied to the imported account with the same cascade a delete
- * runs, before the import commits. Tombstones hold entity words and ids only, no personal data.
+ * runs, in the transaction that makes the account active. Tombstones hold entity words and ids
+ * only, no personal data.
  */
 import fs from "node:fs/promises";
 import type { Kysely } from "kysely";
@@ -73,7 +74,8 @@ const TABLE_OF_ENTITY: ReadonlyMap<string, TableName> = new Map(
 
 /**
  * Deletes, in the imported account, every row a tombstone names (mapped to its new id), with the
- * delete cascade; returns how many rows the ledger removed. Runs inside the import transaction.
+ * delete cascade; returns how many rows the ledger removed. Runs inside the import's switch to
+ * active, so the account is never reachable with the erased rows in it.
  */
 export async function reapplyErasures(
   trx: Kysely<DB>,

@@ -1,6 +1,6 @@
 /**
- * Why a snapshot cannot be imported, naming the file, line and column when there is one. The
- * import is one transaction and its files are removed on failure, so this error always means
+ * Why a snapshot cannot be imported, naming the file, line and column when there is one. A failed
+ * import removes the rows and files it wrote before it throws, so this error always means
  * "nothing was imported".
  */
 export class ImportError extends Error {

@@ -1,11 +1,15 @@
 /**
  * `hirevault import FILE --account NAME` (SPEC §3): restores a snapshot into a new, empty
- * account. The archive is checked whole before anything is written (snapshot-archive.ts, then
- * every check of `hirevault verify` in verify-first.ts), then
- * one transaction inserts every table parent-first, streaming each CSV in batches, while the
- * attachments' bytes are copied into storage and checked against their rows. Deletions recorded
- * after the snapshot are re-applied (erasure-ledger.ts) before the commit. Any failure rolls the
- * transaction back and deletes the files already copied: an import is all or nothing.
+ * account. The archive is checked whole before anything is written: its envelope
+ * (snapshot-archive.ts), every check of `hirevault verify` (verify-first.ts), and that its rows
+ * hold together (reference-check.ts). The account's row is then committed as `importing`
+ * (staged-account.ts): nothing can reach it, and the name is taken. Every table is inserted parent-first, streaming each CSV in batches that
+ * each commit in a short transaction of their own, while the attachments' bytes are copied into
+ * storage and checked against their rows. One last short transaction re-applies the deletions
+ * recorded after the snapshot (erasure-ledger.ts), audits the import and makes the account
+ * `active`. Any failure removes the rows and files written so far (and a worker does so for an
+ * import whose process died): an import is all or nothing, and never holds the database's
+ * writers up for longer than a batch.
  *
  * Ids are mapped into the new account (id-map.ts); timestamps, values and file bytes are kept
  * exactly, so export → import → export gives the same data (RELIABILITY 5.3). Two deliberate
@@ -19,18 +23,18 @@ import type { ArchiveLimits } from "../archive/zip-reader.js";
 import type { DB, TableName } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { ConflictError } from "../domain/errors.js";
-import { newId } from "../domain/ids.js";
 import { SNAPSHOT_FILES, SNAPSHOT_TABLES } from "../exports/formats/snapshot/layout.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { ACCOUNT_LEASE_MS } from "../services/account-removal.service.js";
 import { SYSTEM_ACTOR } from "../services/write-context.js";
 import type { BlobStore } from "../storage/blob-store.js";
-import { deletePrefix } from "../storage/delete-prefix.js";
 import { AttachmentFiles } from "./attachment-files.js";
 import { type Erasure, ledgerFromFile, ledgerOfSource, reapplyErasures } from "./erasure-ledger.js";
 import { importedId } from "./id-map.js";
 import { ImportError } from "./import-error.js";
 import { checkReferences } from "./reference-check.js";
 import { SnapshotArchive } from "./snapshot-archive.js";
+import { nameTaken, StagedAccount } from "./staged-account.js";
 import { importTable } from "./table-import.js";
 import { verifyBeforeImport } from "./verify-first.js";
 
@@ -47,6 +51,8 @@ export interface ImportSnapshotOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Bytes read by the verify pass that comes before any write (verify-first.ts). */
   onVerifyProgress?: (bytesRead: number, bytesTotal: number) => void;
+  /** How long the import may go without renewing its account's lease (`ACCOUNT_LEASE_MS`). */
+  leaseMs?: number;
 }
 
 export interface ImportProgress {
@@ -78,22 +84,32 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
     const { manifest } = archive;
     const name = opts.accountName.trim();
     if (!name) throw new ConflictError("the account name must not be empty", "account");
-    if (await db.selectFrom("accounts").select("id").where("name", "=", name).executeTakeFirst())
-      throw new ConflictError(
-        `an account named "${name}" exists already; import restores into a new account`,
-        "account",
-      );
+    const taken = await db
+      .selectFrom("accounts")
+      .select("status")
+      .where("name", "=", name)
+      .executeTakeFirst();
+    if (taken) throw nameTaken(name, taken.status);
 
+    const fileErasures = opts.erasuresFile
+      ? await ledgerFromFile(opts.erasuresFile, manifest.snapshot_at)
+      : [];
     const erasures: Erasure[] = [
       ...(await ledgerOfSource(db, manifest.account.id, manifest.snapshot_at)),
-      ...(opts.erasuresFile ? await ledgerFromFile(opts.erasuresFile, manifest.snapshot_at) : []),
+      ...fileErasures,
     ];
     // Everything `hirevault verify` checks, before the first write.
     await verifyBeforeImport(archive, opts.file, opts.onVerifyProgress);
     // Ids unique, every reference resolving inside the snapshot: refused here, before any write.
     await checkReferences(archive);
-    const accountId = newId();
     const now = clock.now().toISOString();
+    const account = await StagedAccount.reserve(db, {
+      name,
+      timeZone: manifest.account.time_zone ?? "UTC",
+      clock,
+      leaseMs: opts.leaseMs ?? ACCOUNT_LEASE_MS,
+    });
+    const accountId = account.id;
     // Files of erased attachments are never copied, not even for the length of the import.
     const skipFiles = new Set(
       erasures.filter((e) => e.entity_type === "attachment").map((e) => importedId(accountId, e.entity_id)),
@@ -101,33 +117,29 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
     const files = new AttachmentFiles(archive, blobs, accountId);
     const rows: Partial<Record<TableName, number>> = {};
     let erased = 0;
+    account.startHeartbeat();
     try {
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto("accounts")
-          .values({
-            id: accountId,
-            name,
-            time_zone: manifest.account.time_zone ?? "UTC",
-            status: "active",
-            import_lease_expires_at: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        const rowFiles = new Set(SNAPSHOT_FILES.filter((f) => f.kind === "rows").map((f) => f.path));
-        const total = manifest.tables.reduce((n, t) => n + (rowFiles.has(t.file) ? t.rows : 0), 0);
-        let before = 0;
-        const onProgress = (table: TableName, n: number) =>
-          opts.onProgress?.({ table, done: before + n, total });
-        const ctx = { trx, archive, accountId, now, files, skipFiles, onProgress };
-        for (const table of SNAPSHOT_TABLES) {
-          rows[table] = await importTable(ctx, table);
-          before += rows[table] ?? 0;
-        }
-        const unused = archive.fileEntries().filter((n) => !files.used.has(n));
-        if (unused.length) throw new ImportError(`unexpected entry ${unused[0]}: no attachment row names it`);
-        erased = await reapplyErasures(trx, accountId, erasures, now);
+      const rowFiles = new Set(SNAPSHOT_FILES.filter((f) => f.kind === "rows").map((f) => f.path));
+      const total = manifest.tables.reduce((n, t) => n + (rowFiles.has(t.file) ? t.rows : 0), 0);
+      let before = 0;
+      const onProgress = (table: TableName, n: number) =>
+        opts.onProgress?.({ table, done: before + n, total });
+      const write = <T>(fn: (trx: Kysely<DB>) => Promise<T>) => account.write(fn);
+      const ctx = { write, archive, accountId, now, files, skipFiles, onProgress };
+      for (const table of SNAPSHOT_TABLES) {
+        rows[table] = await importTable(ctx, table);
+        before += rows[table] ?? 0;
+      }
+      const unused = archive.fileEntries().filter((n) => !files.used.has(n));
+      if (unused.length) throw new ImportError(`unexpected entry ${unused[0]}: no attachment row names it`);
+      // The switch, one short transaction: the ledger is read again in it, so a deletion the
+      // source recorded while the import ran is re-applied too.
+      erased = await account.activate(async (trx) => {
+        const ledger = [
+          ...(await ledgerOfSource(trx, manifest.account.id, manifest.snapshot_at)),
+          ...fileErasures,
+        ];
+        const removed = await reapplyErasures(trx, accountId, ledger, now);
         await recordAudit(
           trx,
           { accountId, actor: SYSTEM_ACTOR },
@@ -141,15 +153,17 @@ export async function importSnapshot(opts: ImportSnapshotOptions): Promise<Impor
               file: path.basename(opts.file),
               rows: Object.values(rows).reduce((a, b) => a + (b ?? 0), 0),
               files: files.files,
-              erased,
+              erased: removed,
             },
           },
           now,
         );
+        return removed;
       });
     } catch (err) {
-      await deletePrefix(blobs, `accounts/${accountId}/`);
-      throw err;
+      throw await account.discard(blobs, err);
+    } finally {
+      account.stopHeartbeat();
     }
     return {
       accountId,

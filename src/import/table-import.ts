@@ -1,8 +1,10 @@
 /**
  * Imports the rows of one table from its snapshot file(s), in batches: decode and check each
- * record, map its ids, copy attachment bytes, insert. Self-references (a list inside a folder)
- * are inserted empty and set once the whole table is in, since a child can come before its
- * parent in id order and foreign keys are checked at once.
+ * record, map its ids, copy attachment bytes, insert. Each batch commits in a short transaction of
+ * its own (`ctx.write`), so other writers of the database wait for a batch at most, never for the
+ * whole import. Self-references (a list inside a folder) are inserted empty and set once the whole
+ * table is in, since a child can come before its parent in id order and foreign keys are checked
+ * at once.
  */
 import crypto from "node:crypto";
 import type { Kysely } from "kysely";
@@ -14,7 +16,7 @@ import { attachmentKey } from "../services/attachment.service.js";
 import type { AttachmentFiles, FileToCopy } from "./attachment-files.js";
 import { ImportError } from "./import-error.js";
 import { explainInsertFailure } from "./insert-diagnosis.js";
-import { RowDecoder } from "./row-decoder.js";
+import { type DecodedRow, RowDecoder } from "./row-decoder.js";
 import type { SnapshotArchive } from "./snapshot-archive.js";
 
 /** Rows inserted per statement batch (insertRows splits further under the bind limit). */
@@ -23,7 +25,8 @@ const BATCH = 1000;
 const PROGRESS_EVERY = 20_000;
 
 export interface TableImportContext {
-  trx: Kysely<DB>;
+  /** Runs one batch's writes in a short transaction of its own (`staged-account.ts`). */
+  write: <T>(fn: (trx: Kysely<DB>) => Promise<T>) => Promise<T>;
   archive: SnapshotArchive;
   accountId: string;
   now: string;
@@ -45,14 +48,18 @@ export async function importTable(ctx: TableImportContext, table: TableName): Pr
     if (file.kind === "enrichment") await importEnrichment(ctx, file);
     else rows = await importRows(ctx, file, rows, selfRefs);
   }
-  const db = ctx.trx as unknown as AnyDb;
-  for (const [id, column, value] of selfRefs) {
-    await db
-      .updateTable(table)
-      .set({ [column]: value })
-      .where("account_id", "=", ctx.accountId)
-      .where("id", "=", id)
-      .execute();
+  for (let i = 0; i < selfRefs.length; i += BATCH) {
+    await ctx.write(async (trx) => {
+      const db = trx as unknown as AnyDb;
+      for (const [id, column, value] of selfRefs.slice(i, i + BATCH)) {
+        await db
+          .updateTable(table)
+          .set({ [column]: value })
+          .where("account_id", "=", ctx.accountId)
+          .where("id", "=", id)
+          .execute();
+      }
+    });
   }
   ctx.onProgress?.(table, rows);
   return rows;
@@ -72,11 +79,14 @@ async function importRows(
   let rows = before;
   const flush = async () => {
     await ctx.files.copyAll(copies);
-    try {
-      await insertRows(ctx.trx, file.table, batch as never);
-    } catch (err) {
-      throw await explainInsertFailure(ctx.trx, file, batch, lines, err);
-    }
+    await ctx.write(async (trx) => {
+      try {
+        await insertRows(trx, file.table, batch as never);
+      } catch (err) {
+        // Diagnosed in the transaction that failed: SQLite looks the batch's rows up in it.
+        throw await explainInsertFailure(trx, file, batch, lines, err);
+      }
+    });
     batch = [];
     lines = [];
     copies = [];
@@ -131,24 +141,33 @@ function prepareAttachment(
   else copies.push({ row, path: entry, csvPath: file.path, line });
 }
 
-/** `companies/enrichment.csv`: sets each company's JSON (verbatim). */
+/** `companies/enrichment.csv`: sets each company's JSON (verbatim), a batch per transaction. */
 async function importEnrichment(ctx: TableImportContext, file: SnapshotFile): Promise<void> {
   let decoder: RowDecoder | undefined;
+  let batch: DecodedRow[] = [];
+  const flush = () =>
+    ctx.write(async (trx) => {
+      for (const { row, line } of batch) {
+        const result = await trx
+          .updateTable("companies")
+          .set({ enrichment: row.enrichment as string })
+          .where("account_id", "=", ctx.accountId)
+          .where("id", "=", row.company_id as string)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1)
+          throw new ImportError(
+            `${file.path} line ${line}, company_id: no such company in companies/companies.csv`,
+          );
+      }
+      batch = [];
+    });
   for await (const record of ctx.archive.records(file)) {
     if (!decoder) {
       decoder = new RowDecoder(file, record, ctx.accountId);
       continue;
     }
-    const { row, line } = decoder.decode(record);
-    const result = await ctx.trx
-      .updateTable("companies")
-      .set({ enrichment: row.enrichment as string })
-      .where("account_id", "=", ctx.accountId)
-      .where("id", "=", row.company_id as string)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1)
-      throw new ImportError(
-        `${file.path} line ${line}, company_id: no such company in companies/companies.csv`,
-      );
+    batch.push(decoder.decode(record));
+    if (batch.length >= BATCH) await flush();
   }
+  if (batch.length) await flush();
 }

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TABLE_NAMES } from "../../src/db/schema/index.js";
 import { ConflictError } from "../../src/domain/errors.js";
 import { fullFormat } from "../../src/exports/formats/full/index.js";
 import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
@@ -37,11 +38,25 @@ describe.each(DIALECTS)("import safety on %s", (dialect) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
+  /** Rows of every table: a refused import committed batches of several, and must take them back. */
+  const tableCounts = async () => {
+    const counts: Record<string, number> = {};
+    for (const table of TABLE_NAMES) {
+      const { n } = await fx.database.db
+        // biome-ignore lint/suspicious/noExplicitAny: every table
+        .selectFrom(table as any)
+        .select((e) => e.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
+      counts[table] = Number(n);
+    }
+    return counts;
+  };
 
   /** Imports `file` expecting a refusal; checks that nothing at all was written. */
   async function expectRefused(file: string, pattern: RegExp, opts: { maxEntries?: number } = {}) {
     const keysBefore = await blobKeys();
     const accountsBefore = await accountCount();
+    const rowsBefore = await tableCounts();
     const attempt = importSnapshot({
       db: fx.database.db,
       blobs: fx.services.blobs,
@@ -52,6 +67,7 @@ describe.each(DIALECTS)("import safety on %s", (dialect) => {
     await expect(attempt).rejects.toThrow(pattern);
     await expect(attempt).rejects.toBeInstanceOf(ImportError);
     expect(await accountCount()).toBe(accountsBefore);
+    expect(await tableCounts()).toEqual(rowsBefore);
     expect(await blobKeys()).toEqual(keysBefore);
   }
 

@@ -45,11 +45,20 @@ describe.each(DIALECTS)("a database error while importing a batch, on %s", (dial
     const attempt = db.transaction().execute(async (trx) => {
       await trx
         .insertInto("accounts")
-        .values({ id: accountId, name: "diagnosis", time_zone: "UTC", created_at: now, updated_at: now })
+        .values({
+          id: accountId,
+          name: "diagnosis",
+          status: "importing",
+          time_zone: "UTC",
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
       const files = new AttachmentFiles(archive, fx.services.blobs, accountId);
       // persons/emails.csv without persons/persons.csv: every person_id is missing.
-      await importTable({ trx, archive, accountId, now, files, skipFiles: new Set() }, "person_emails");
+      // Every batch writes in this one transaction, so the failure rolls the account back too.
+      const write = <T>(fn: (t: typeof trx) => Promise<T>) => fn(trx);
+      await importTable({ write, archive, accountId, now, files, skipFiles: new Set() }, "person_emails");
     });
     await expect(attempt).rejects.toBeInstanceOf(ImportError);
     await expect(attempt).rejects.toThrow(
