@@ -15,15 +15,18 @@ export interface RunAttemptState {
 export class StorageOwnerRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Which of `ids` have a committed `accounts` row (in any state). */
-  async existingAccounts(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
+  /**
+   * The status of each of `ids` that has a committed `accounts` row (absent: no row). An account
+   * that is not `active` is being imported or removed, and that process owns all of its files.
+   */
+  async accountStates(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
     const rows = await this.db
       .selectFrom("accounts")
-      .select("id")
+      .select(["id", "status"])
       .where("id", "in", [...ids])
       .execute();
-    return new Set(rows.map((r) => r.id));
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   /**

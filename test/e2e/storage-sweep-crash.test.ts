@@ -3,10 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TABLE_NAMES } from "../../src/db/schema/index.js";
 import { FixedClock } from "../../src/domain/clock.js";
+import { RemoveAbandonedImportsTask } from "../../src/jobs/tasks/remove-abandoned-imports.task.js";
 import { STORAGE_SWEEP_GRACE_MS, SweepStorageTask } from "../../src/jobs/tasks/sweep-storage.task.js";
 import type { ExportRun } from "../../src/repositories/export-run.repository.js";
 import { seedAccount } from "../../src/seed/seed-account.js";
+import { ACCOUNT_LEASE_MS } from "../../src/services/account-removal.service.js";
 import { ExportService } from "../../src/services/export.service.js";
 import { SYSTEM_ACTOR } from "../../src/services/write-context.js";
 import type { BlobStore } from "../../src/storage/blob-store.js";
@@ -81,7 +84,8 @@ const storages: Array<{ name: string; start: (dataDir: string) => Promise<Storag
 
 // real: SQLite file / PostgreSQL, a local store or S3 (s3rver), `hirevault worker` child processes:
 // one SIGKILLed while it writes a backup into storage, one that takes the run over and publishes
-// it. The storage sweep then leaves exactly what the database owns.
+// it; `hirevault import` SIGKILLed while it copies files. The storage sweep then leaves exactly what
+// the database owns, and the worker's removal of abandoned imports takes the killed import's rest.
 describe.each(DIALECTS)("storage after a worker SIGKILLed mid-export (%s)", (dialect) => {
   describe.each(storages)("$name storage", ({ start }) => {
     let database: TestDatabase;
@@ -231,7 +235,7 @@ describe.each(DIALECTS)("storage after a worker SIGKILLed mid-export (%s)", (dia
       expect(summary.abandonedWrites).toBeGreaterThanOrEqual(left.length);
     }, 240_000);
 
-    it("loses the files of an import SIGKILLed before its commit, once the grace period has passed", async () => {
+    it("keeps the files of an import SIGKILLed mid-copy until the worker removes it, rows and files", async () => {
       const snapshot = path.join(dataDir, "big-snapshot.zip");
       const exported = await runCli(["export", "snapshot", "--account", "big", "--out", snapshot], env);
       expect(exported.code, exported.stderr).toBe(0);
@@ -253,38 +257,72 @@ describe.each(DIALECTS)("storage after a worker SIGKILLed mid-export (%s)", (dia
       ];
       const before = await owned();
       expect(await allKeys(storage.store)).toEqual([...before].sort());
+      const rowsOf = async (id: string) => {
+        let n = 0;
+        for (const table of TABLE_NAMES) {
+          const row = await database.db
+            // biome-ignore lint/suspicious/noExplicitAny: every table
+            .selectFrom(table as any)
+            .select((e) => e.fn.countAll().as("n"))
+            .where(table === "accounts" ? "id" : "account_id", "=", id)
+            .executeTakeFirstOrThrow();
+          n += Number(row.n);
+        }
+        return n;
+      };
 
       const importer = spawnCli(["import", snapshot, "--account", "k"], env);
       procs.push(importer);
+      // The account's row is committed first, `importing`; then rows in batches and their files.
       const importedId = await waitFor("the import to store files", async () => {
-        for await (const id of storage.store.listFolders("accounts/")) {
-          if (id === accountId) continue;
-          for await (const _ of storage.store.scan(`accounts/${id}/`)) return id;
-        }
+        const row = await database.db
+          .selectFrom("accounts")
+          .select(["id", "status"])
+          .where("name", "=", "k")
+          .executeTakeFirst();
+        if (row?.status !== "importing") return undefined;
+        for await (const _ of storage.store.scan(`accounts/${row.id}/`)) return row.id;
         return undefined;
       });
       importer.child.kill("SIGKILL");
       await importer.exited;
-      expect(await database.db.selectFrom("accounts").select("id").where("name", "=", "k").execute()).toEqual(
-        [],
-      );
-      const left = (await allKeys(storage.store)).filter((k) => k.startsWith(`accounts/${importedId}/`));
+      const filesOf = async () =>
+        (await allKeys(storage.store)).filter((k) => k.startsWith(`accounts/${importedId}/`));
+      const left = await filesOf();
       expect(left.length).toBeGreaterThan(0);
+      expect(await rowsOf(importedId)).toBeGreaterThan(100);
 
       const now = Date.now();
+      // Past the grace period the sweep still leaves them: the importing account owns its files.
       const sweep = (at: number) =>
         new SweepStorageTask(database.db, storage.store, new FixedClock(new Date(at)), silent).sweep();
-      // Within the grace period the files stay: the import might still be running.
-      expect(await sweep(now + STORAGE_SWEEP_GRACE_MS - 60_000)).toMatchObject({ orphanAccounts: 0 });
-      expect((await allKeys(storage.store)).filter((k) => k.startsWith(`accounts/${importedId}/`))).toEqual(
-        left,
-      );
-      // Past it they go, and storage holds what the database owns again.
       expect(await sweep(now + STORAGE_SWEEP_GRACE_MS + 60_000)).toMatchObject({
-        orphanAccounts: 1,
-        orphanAccountFiles: left.length,
+        orphanAccounts: 0,
+        unownedAttachmentFiles: 0,
+        accountsImportingOrRemoving: 1,
       });
+      expect(await filesOf()).toEqual(left);
+      // The import might still be alive until its lease runs out; then the worker removes it.
+      const cleanup = (at: number) =>
+        new RemoveAbandonedImportsTask(
+          database.db,
+          storage.store,
+          new FixedClock(new Date(at)),
+          silent,
+        ).removeAbandoned();
+      expect(await cleanup(now + ACCOUNT_LEASE_MS - 60_000)).toMatchObject({ claimed: 0 });
+      expect(await filesOf()).toEqual(left);
+      expect(await cleanup(now + ACCOUNT_LEASE_MS + 60_000)).toMatchObject({
+        claimed: 1,
+        removed: 1,
+        files: left.length,
+      });
+      expect(await rowsOf(importedId)).toBe(0);
       expect(await allKeys(storage.store)).toEqual([...(await owned())].sort());
+      expect(await sweep(now + STORAGE_SWEEP_GRACE_MS + 60_000)).toMatchObject({
+        orphanAccounts: 0,
+        accountsImportingOrRemoving: 0,
+      });
     }, 240_000);
   });
 });

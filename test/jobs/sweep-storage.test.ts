@@ -223,10 +223,43 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
         orphanAccountFiles: 0,
         deadAttemptFiles: 0,
         unownedAttachmentFiles: 0,
+        accountsImportingOrRemoving: 0,
       });
       expect(await keysUnder(`accounts/${account.id}/`)).toEqual([...keys].sort());
       await b.store.deleteMany(keys);
     });
+
+    it.each(["importing", "removing"])(
+      "leaves every file of an account that is %s, however old: that process owns them",
+      async (status) => {
+        clock = new FixedClock(new Date());
+        const account = await new AccountRepository(database.db).create({ name: `${status}-${newId()}` });
+        await database.db.updateTable("accounts").set({ status }).where("id", "=", account.id).execute();
+        // Files whose rows the import has not committed yet, and a dead attempt's shape.
+        const keys = [
+          (await storeFile(account.id)).key,
+          (await storeFile(account.id)).key,
+          `accounts/${account.id}/exports/${newId()}/1/backup`,
+        ];
+        await put(keys[2]!);
+        clock.advance(365 * DAY);
+        expect(await sweeper().sweep()).toMatchObject({
+          orphanAccounts: 0,
+          deadAttemptFiles: 0,
+          unownedAttachmentFiles: 0,
+          accountsImportingOrRemoving: 1,
+        });
+        expect(await keysUnder(`accounts/${account.id}/`)).toEqual([...keys].sort());
+        // Active, the same files are judged: nothing names them, so they go.
+        await database.db
+          .updateTable("accounts")
+          .set({ status: "active" })
+          .where("id", "=", account.id)
+          .execute();
+        expect(await sweeper().sweep()).toMatchObject({ unownedAttachmentFiles: 2, deadAttemptFiles: 1 });
+        expect(await keysUnder(`accounts/${account.id}/`)).toEqual([]);
+      },
+    );
 
     it("removes an existing account's attachment files no row names once past the grace period, keeping named and queued ones", async () => {
       clock = new FixedClock(new Date());

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";
 import type { Clock } from "../../domain/clock.js";
 import type { Logger } from "../../logger.js";
+import { ACTIVE } from "../../repositories/account.repository.js";
 import { type RunAttemptState, StorageOwnerRepository } from "../../repositories/storage-owner.repository.js";
 import type { BlobInfo, BlobStore } from "../../storage/blob-store.js";
 import { attemptOfKey } from "../export-runner.js";
@@ -11,10 +12,11 @@ import type { PeriodicTask } from "../periodic-task.js";
  * How long a file nobody owns is left alone before the sweep removes it: measured from the newest
  * file of an account without an `accounts` row, from each export and attachment file, from the
  * last write of a local temp file and from the start of an S3 multipart upload. It is what
- * protects a write the database cannot vouch for yet: an import that has stored files but not
- * committed their rows, an upload whose file is stored and whose row is about to commit, a put
- * still streaming, a multipart upload still sending parts. A day is far longer than any of them
- * takes, and matches the bucket lifecycle rule docs/ARCHITECTURE.md recommends.
+ * protects a write the database cannot vouch for yet: an upload whose file is stored and whose row
+ * is about to commit, a put still streaming, a multipart upload still sending parts. A day is far
+ * longer than any of them takes, and matches the bucket lifecycle rule docs/ARCHITECTURE.md
+ * recommends. (An import needs none of it: its account row, committed before its first file,
+ * keeps the sweep away from all of the account's files until the import is done.)
  */
 export const STORAGE_SWEEP_GRACE_MS = 24 * 60 * 60 * 1000;
 
@@ -38,6 +40,8 @@ export interface StorageSweepSummary {
   deadAttemptFiles: number;
   /** Attachment files of existing accounts that no `attachments` row names (nor erasure holds). */
   unownedAttachmentFiles: number;
+  /** Accounts left alone because an import or a removal owns their files. */
+  accountsImportingOrRemoving: number;
 }
 
 export interface SweepStorageOptions {
@@ -47,13 +51,16 @@ export interface SweepStorageOptions {
 
 /**
  * Removes files in storage that no committed row owns, once they are older than the grace period:
- * the files of an account that has no `accounts` row (an import killed before its commit), export
- * files that neither a running attempt nor a published artifact owns (a worker killed mid-export
+ * the files of an account that has no `accounts` row (deleted by hand, or written by an import
+ * that was paused past its lease while its abandoned account was removed), export files that
+ * neither a running attempt nor a published artifact owns (a worker killed mid-export
  * whose run then failed for good or succeeded elsewhere), attachment files of an existing account
  * that no `attachments` row names (an upload killed between storing its file and inserting its
  * row), and writes that never finished (local `.tmp/*.part` files, S3 incomplete multipart
  * uploads). Storage is listed a page at a time, judged and deleted in batches of
- * {@link STORAGE_SWEEP_BATCH}, so memory stays flat at millions of files.
+ * {@link STORAGE_SWEEP_BATCH}, so memory stays flat at millions of files. The files of an account
+ * being imported or removed are its import's or removal's, however old: they are not judged
+ * (`remove-abandoned-imports` takes them, with the rows, when that process died).
  *
  * Every worker runs it; sweeps on several workers at once only repeat each other's deletes.
  */
@@ -90,6 +97,7 @@ export class SweepStorageTask implements PeriodicTask {
       orphanAccountFiles: 0,
       deadAttemptFiles: 0,
       unownedAttachmentFiles: 0,
+      accountsImportingOrRemoving: 0,
     };
     const failures: unknown[] = [];
     for (const part of [
@@ -119,13 +127,18 @@ export class SweepStorageTask implements PeriodicTask {
   async #accounts(cutoff: Date, summary: StorageSweepSummary, signal?: AbortSignal): Promise<void> {
     let ids: string[] = [];
     const flush = async () => {
-      const existing = await this.#owners.existingAccounts(ids);
+      const states = await this.#owners.accountStates(ids);
       for (const id of ids) {
         if (signal?.aborted) return;
-        if (existing.has(id)) {
+        const status = states.get(id);
+        if (status === undefined) await this.#orphanAccount(id, cutoff, summary, signal);
+        else if (status === ACTIVE) {
           await this.#deadAttempts(id, cutoff, summary, signal);
           await this.#unownedAttachments(id, cutoff, summary, signal);
-        } else await this.#orphanAccount(id, cutoff, summary, signal);
+        } else summary.accountsImportingOrRemoving++;
+        // An account being imported or removed: its import (or removal) owns every file under it,
+        // including those whose rows are not committed yet, so nothing of it is judged here.
+        // Should that process die, `remove-abandoned-imports` removes the files with the rows.
       }
       ids = [];
     };
@@ -140,14 +153,15 @@ export class SweepStorageTask implements PeriodicTask {
 
   /**
    * Removes every file of an account that has no row, once even its newest file is older than the
-   * grace period: an import writes files before its account row commits, so a recent file may be
-   * a running import's. Two passes (the newest first, then the deletes) keep memory flat; before
-   * each batch the row is looked for again, and a file written since the first pass stops it.
+   * grace period: a recent file may be a write that is still going on (an import process that
+   * lost its account while paused copies its batch of files before it finds out). Two passes (the
+   * newest first, then the deletes) keep memory flat; before each batch the row is looked for
+   * again, and a file written since the first pass stops it.
    */
   async #orphanAccount(id: string, cutoff: Date, summary: StorageSweepSummary, signal?: AbortSignal) {
     const prefix = `${ACCOUNTS_PREFIX}${id}/`;
     for await (const blob of this.blobs.scan(prefix)) if (!olderThan(blob, cutoff)) return;
-    const stillOrphan = async () => !(await this.#owners.existingAccounts([id])).has(id);
+    const stillOrphan = async () => !(await this.#owners.accountStates([id])).has(id);
     let deleted = 0;
     let batch: string[] = [];
     const flush = async (): Promise<boolean> => {
@@ -223,10 +237,9 @@ export class SweepStorageTask implements PeriodicTask {
    *
    * A file and the row that names it are never written at once: an upload stores the file, then
    * inserts the row in the same request (`http/routes/attachments.routes.ts`); the demo seeder
-   * writes a batch's files while that batch's rows are inserted (`seed/row-batch.ts`); an import
-   * copies a batch's files, then inserts that batch's rows (`import/table-import.ts`), so rows it
-   * commits batch by batch trail their files by one batch (rows it commits only at the end, with
-   * its account row, leave its files an account without a row until then: `#orphanAccount`).
+   * writes a batch's files while that batch's rows are inserted (`seed/row-batch.ts`). An import
+   * copies a batch's files before it commits that batch's rows (`import/table-import.ts`), but
+   * its account is `importing` until every row is in, and such an account is never judged here.
    * A recent file without a row may therefore be a write whose row is about to commit, and only
    * the grace period tells it from one whose process died: a writer must commit a file's row
    * within it. A row committing after this read finds its file gone only if it missed that
