@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env.js";
+import { isDatabaseBusy } from "../db/dialect.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { ImportError } from "../import/import-error.js";
 import { dropWritesToClosedPipes } from "./closed-pipes.js";
@@ -52,6 +53,13 @@ async function main(argv: string[]): Promise<number> {
       err instanceof ImportError
     ) {
       process.stderr.write(`hirevault: ${err.message}\n`);
+      return EXIT.failure;
+    }
+    if (isDatabaseBusy(err)) {
+      // Another process held the lock for longer than a statement waits: a reason, not a trace.
+      process.stderr.write(
+        `hirevault: the database is busy with another writer (${(err as Error).message}); try again\n`,
+      );
       return EXIT.failure;
     }
     process.stderr.write(`hirevault: ${(err as Error)?.stack ?? String(err)}\n`);

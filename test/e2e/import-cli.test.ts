@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/dialects.js";
@@ -63,4 +64,23 @@ describe("hirevault export snapshot | verify | import", () => {
     // None of the refused attempts left an account behind: the name is still free.
     expect((await runCli(["import", snapshot, "--account", "acme 2"], env)).code).toBe(0);
   });
+
+  it("exits 1 with one line, and imports nothing, while another process holds the database for too long", async () => {
+    const holder = new SQLite(path.join(dataDir, "hirevault.sqlite"));
+    holder.exec("begin immediate");
+    let res: Awaited<ReturnType<typeof runCli>>;
+    try {
+      // The CLI waits its busy timeout (10 s) for the write lock, then gives up.
+      res = await runCli(["import", snapshot, "--account", "acme busy"], env);
+    } finally {
+      holder.exec("rollback");
+      holder.close();
+    }
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^hirevault: the database is busy with another writer \(.*database is locked.*\); try again\n$/,
+    );
+    const again = await runCli(["import", snapshot, "--account", "acme busy"], env);
+    expect(again.code, again.stderr).toBe(0);
+  }, 60_000);
 });
