@@ -10,14 +10,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
 import { AttachmentFiles, type FileToCopy } from "../../src/import/attachment-files.js";
 import { ImportError } from "../../src/import/import-error.js";
 import { importSnapshot } from "../../src/import/import-snapshot.js";
 import { SnapshotArchive } from "../../src/import/snapshot-archive.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
-import { type Fixture, runFormat, seedFixture } from "../exports/formats/helpers.js";
+import { type Fixture, seedFixture } from "../exports/formats/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
+import { snapshotFile } from "./snapshot-file.js";
 import { readSnapshot } from "./snapshot-reader.js";
 import { understateSize } from "./tamper.js";
 
@@ -53,9 +53,7 @@ describe.each(DIALECTS)("an entry that inflates past its declared size, on %s", 
   beforeAll(async () => {
     fx = await seedFixture(dialect, 12);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "hv-entry-overflow-"));
-    const run = await runFormat(fx, snapshotFormat);
-    const snapshot = path.join(dir, "snapshot.zip");
-    fs.copyFileSync(run.artifacts[0]!.path, snapshot);
+    const snapshot = await snapshotFile(fx, dir);
     const { csvs } = await readSnapshot(snapshot);
     for (const [kind, csvPath] of [
       ["company document", "companies/documents.csv"],

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TABLE_NAMES } from "../../src/db/schema/index.js";
 import { ConflictError } from "../../src/domain/errors.js";
 import { fullFormat } from "../../src/exports/formats/full/index.js";
-import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
 import { importedId } from "../../src/import/id-map.js";
 import { ImportError } from "../../src/import/import-error.js";
 import { importSnapshot } from "../../src/import/import-snapshot.js";
 import { SYSTEM_ACTOR } from "../../src/services/write-context.js";
 import { type Fixture, runFormat, seedFixture } from "../exports/formats/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
+import { snapshotFile } from "./snapshot-file.js";
 import { addEntry, flipByteIn, readEntry, replaceEntry, rewriteSnapshot } from "./tamper.js";
 
 describe.each(DIALECTS)("import safety on %s", (dialect) => {
@@ -74,9 +74,7 @@ describe.each(DIALECTS)("import safety on %s", (dialect) => {
   beforeAll(async () => {
     fx = await seedFixture(dialect, 12);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "hv-import-safety-"));
-    const run = await runFormat(fx, snapshotFormat);
-    snapshot = path.join(dir, "snapshot.zip");
-    fs.copyFileSync(run.artifacts[0]!.path, snapshot);
+    snapshot = await snapshotFile(fx, dir);
   }, 60_000);
 
   afterAll(async () => {

@@ -9,14 +9,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
 import { ImportError } from "../../src/import/import-error.js";
 import { importSnapshot } from "../../src/import/import-snapshot.js";
 import type { BlobStore } from "../../src/storage/blob-store.js";
 import { verifyExport } from "../../src/verify/verify-export.js";
-import { type Fixture, runFormat, seedFixture } from "../exports/formats/helpers.js";
+import { type Fixture, seedFixture } from "../exports/formats/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
 import { failures } from "../verify/helpers.js";
+import { snapshotFile } from "./snapshot-file.js";
 import { replaceEntry } from "./tamper.js";
 
 /** The real store, counting the calls of `put` (every file the import would write goes through it). */
@@ -73,9 +73,7 @@ describe.each(DIALECTS)("import verifies the snapshot before writing on %s", (di
   beforeAll(async () => {
     fx = await seedFixture(dialect, 12);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "hv-import-verify-"));
-    const run = await runFormat(fx, snapshotFormat);
-    snapshot = path.join(dir, "snapshot.zip");
-    fs.copyFileSync(run.artifacts[0]!.path, snapshot);
+    snapshot = await snapshotFile(fx, dir);
   }, 60_000);
 
   afterAll(async () => {

@@ -10,13 +10,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../src/domain/ids.js";
-import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
 import { AttachmentFiles } from "../../src/import/attachment-files.js";
 import { ImportError } from "../../src/import/import-error.js";
 import { SnapshotArchive } from "../../src/import/snapshot-archive.js";
 import { importTable } from "../../src/import/table-import.js";
-import { type Fixture, runFormat, seedFixture } from "../exports/formats/helpers.js";
+import { type Fixture, seedFixture } from "../exports/formats/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
+import { snapshotFile } from "./snapshot-file.js";
 
 describe.each(DIALECTS)("a database error while importing a batch, on %s", (dialect) => {
   let fx: Fixture;
@@ -26,10 +26,7 @@ describe.each(DIALECTS)("a database error while importing a batch, on %s", (dial
   beforeAll(async () => {
     fx = await seedFixture(dialect, 12);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "hv-insert-diagnosis-"));
-    const run = await runFormat(fx, snapshotFormat);
-    const file = path.join(dir, "snapshot.zip");
-    fs.copyFileSync(run.artifacts[0]!.path, file);
-    archive = await SnapshotArchive.open(file);
+    archive = await SnapshotArchive.open(await snapshotFile(fx, dir));
   }, 120_000);
 
   afterAll(async () => {

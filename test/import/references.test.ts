@@ -13,7 +13,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFERENCES, type Reference } from "../../src/db/schema/references.js";
 import { newId } from "../../src/domain/ids.js";
-import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";
 import {
   primaryFileOf,
   SNAPSHOT_FILES,
@@ -23,9 +22,10 @@ import { ImportError } from "../../src/import/import-error.js";
 import { importSnapshot } from "../../src/import/import-snapshot.js";
 import { ApiTokenService } from "../../src/services/api-token.service.js";
 import { SYSTEM_ACTOR } from "../../src/services/write-context.js";
-import { type Fixture, runFormat, seedFixture } from "../exports/formats/helpers.js";
+import { type Fixture, seedFixture } from "../exports/formats/helpers.js";
 import { DIALECTS } from "../support/dialects.js";
 import { cell, linesOf, type RawRecord, rawRecords, rawText, readCsvTexts, withCell } from "./csv-edit.js";
+import { snapshotFile } from "./snapshot-file.js";
 import { type Forgery, rewriteSnapshots } from "./tamper.js";
 
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -91,9 +91,7 @@ describe.each(DIALECTS)("import checks references and ids on %s", (dialect) => {
     await new ApiTokenService(db).create(fx.accountId, { name: "sync", role: "admin", userId: user.id });
     const folder = await fx.services.entities.create(ctx, "lists", { name: "folder", kind: "folder" });
     await fx.services.entities.create(ctx, "lists", { name: "in it", kind: "list", parent_id: folder.id });
-    const run = await runFormat(fx, snapshotFormat);
-    const snapshot = path.join(dir, "snapshot.zip");
-    fs.copyFileSync(run.artifacts[0]!.path, snapshot);
+    const snapshot = await snapshotFile(fx, dir);
     for (const [name, text] of await readCsvTexts(snapshot)) csvs.set(name, rawRecords(text));
 
     const forgeries: Forgery[] = [];
