@@ -10,7 +10,7 @@ import { ExportService } from "../../src/services/export.service.js";
 import { SYSTEM_ACTOR } from "../../src/services/write-context.js";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { spawnCli } from "../support/cli.js";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { createTestDatabase, DIALECTS, type TestDatabase, waitUntil } from "../support/dialects.js";
 
 const run = promisify(execFile);
 
@@ -29,36 +29,9 @@ describe.each(DIALECTS)("export jobs survive a killed worker (%s)", (dialect) =>
       .where("account_id", "=", accountId)
       .executeTakeFirstOrThrow();
 
-  async function waitFor<T>(
-    what: string,
-    probe: () => Promise<T | undefined | false>,
-    timeoutMs = 90_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const v = await probe();
-      if (v) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
-
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-crash-"));
-    if (dialect === "postgres") {
-      database = await createTestDatabase("postgres");
-    } else {
-      const { createDatabase } = await import("../../src/db/create-db.js");
-      const { migrateToLatest } = await import("../../src/db/migrations/index.js");
-      const db = createDatabase({ sqlitePath: path.join(dataDir, "hirevault.sqlite") });
-      await migrateToLatest(db.db, "sqlite");
-      database = {
-        ...db,
-        url: undefined,
-        sqlitePath: path.join(dataDir, "hirevault.sqlite"),
-        drop: db.close,
-      };
-    }
+    database = await createTestDatabase(dialect, { dataDir });
     const blobs = new LocalBlobStore(path.join(dataDir, "blobs"));
     // One account big enough that its backup takes a while (padded CVs), three small ones.
     const big = await seedAccount({
@@ -95,7 +68,7 @@ describe.each(DIALECTS)("export jobs survive a killed worker (%s)", (dialect) =>
       "backup",
     );
     const victim = spawnCli(["worker"], env);
-    const started = await waitFor("the backup to be half-way", async () => {
+    const started = await waitUntil("the backup to be half-way", async () => {
       const r = await runOf(accounts.big!);
       return r.state === "running" && Number(r.progress_done) > 0 && r;
     });
@@ -105,7 +78,7 @@ describe.each(DIALECTS)("export jobs survive a killed worker (%s)", (dialect) =>
 
     const rescuer = spawnCli(["worker"], env);
     try {
-      const done = await waitFor("the backup to finish", async () => {
+      const done = await waitUntil("the backup to finish", async () => {
         const r = await runOf(accounts.big!);
         return (r.state === "succeeded" || r.state === "failed") && r;
       });
@@ -144,7 +117,7 @@ describe.each(DIALECTS)("export jobs survive a killed worker (%s)", (dialect) =>
     const workers = [spawnCli(["worker"], env), spawnCli(["worker"], env)];
     try {
       for (const id of small) {
-        await waitFor(`the backup of ${id}`, async () => (await runOf(id)).state === "succeeded");
+        await waitUntil(`the backup of ${id}`, async () => (await runOf(id)).state === "succeeded");
       }
       for (const id of small) expect(await runOf(id)).toMatchObject({ state: "succeeded", attempts: 1 });
     } finally {

@@ -17,7 +17,7 @@ import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
 import { allKeys, silent } from "../jobs/helpers.js";
 import { runCli, spawnCli } from "../support/cli.js";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
+import { createTestDatabase, DIALECTS, type TestDatabase, waitUntil } from "../support/dialects.js";
 import { startUploadsProxy, type UploadsProxy } from "../support/s3-uploads-proxy.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 
@@ -98,36 +98,9 @@ describe.each(DIALECTS)("storage after a worker SIGKILLed mid-export (%s)", (dia
     const runOf = (id: string) =>
       database.db.selectFrom("export_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 
-    async function waitFor<T>(
-      what: string,
-      probe: () => Promise<T | undefined | false>,
-      ms = 90_000,
-    ): Promise<T> {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline) {
-        const v = await probe();
-        if (v) return v;
-        await sleep(20);
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    }
-
     beforeAll(async () => {
       dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-sweep-crash-"));
-      if (dialect === "postgres") {
-        database = await createTestDatabase("postgres");
-      } else {
-        const { createDatabase } = await import("../../src/db/create-db.js");
-        const { migrateToLatest } = await import("../../src/db/migrations/index.js");
-        const db = createDatabase({ sqlitePath: path.join(dataDir, "hirevault.sqlite") });
-        await migrateToLatest(db.db, "sqlite");
-        database = {
-          ...db,
-          url: undefined,
-          sqlitePath: path.join(dataDir, "hirevault.sqlite"),
-          drop: db.close,
-        };
-      }
+      database = await createTestDatabase(dialect, { dataDir });
       storage = await start(dataDir);
       // Padded CVs: the backup is a ~40 MB zip, written long enough to be caught mid-write.
       ({ accountId } = await seedAccount({
@@ -211,7 +184,7 @@ describe.each(DIALECTS)("storage after a worker SIGKILLed mid-export (%s)", (dia
 
       const rescuer = spawnCli(["worker"], env);
       procs.push(rescuer);
-      const done = await waitFor("the backup to finish elsewhere", async () => {
+      const done = await waitUntil("the backup to finish elsewhere", async () => {
         const r = await runOf(requested.id);
         return (r.state === "succeeded" || r.state === "failed") && r;
       });
@@ -274,7 +247,7 @@ describe.each(DIALECTS)("storage after a worker SIGKILLed mid-export (%s)", (dia
       const importer = spawnCli(["import", snapshot, "--account", "k"], env);
       procs.push(importer);
       // The account's row is committed first, `importing`; then rows in batches and their files.
-      const importedId = await waitFor("the import to store files", async () => {
+      const importedId = await waitUntil("the import to store files", async () => {
         const row = await database.db
           .selectFrom("accounts")
           .select(["id", "status"])

@@ -31,17 +31,24 @@ export interface TestDatabase extends Database {
 }
 
 /** Lock waits of a test database (a short busy or lock timeout, to provoke a busy database). */
-export type TestDatabaseOptions = Pick<DatabaseOptions, "sqliteBusyTimeoutMs" | "pgLockTimeoutMs">;
+export type TestDatabaseOptions = Pick<DatabaseOptions, "sqliteBusyTimeoutMs" | "pgLockTimeoutMs"> & {
+  /**
+   * SQLite: put the file where `hirevault` processes started with this data dir find it
+   * (`<dataDir>/hirevault.sqlite`); the folder is the caller's, so drop leaves it.
+   */
+  dataDir?: string;
+};
 
 /** A fresh, migrated database: a temp SQLite file, or a throw-away PostgreSQL schema. */
 export async function createTestDatabase(
   dialect: DialectName,
   opts: TestDatabaseOptions = {},
 ): Promise<TestDatabase> {
+  const { dataDir, ...lockWaits } = opts;
   if (dialect === "sqlite") {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-db-"));
-    const sqlitePath = path.join(dir, "test.sqlite");
-    const database = createDatabase({ sqlitePath, ...opts });
+    const dir = dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "hv-db-")));
+    const sqlitePath = path.join(dir, dataDir ? "hirevault.sqlite" : "test.sqlite");
+    const database = createDatabase({ sqlitePath, ...lockWaits });
     await migrateToLatest(database.db, "sqlite");
     return {
       ...database,
@@ -49,7 +56,7 @@ export async function createTestDatabase(
       sqlitePath,
       drop: async () => {
         await database.close();
-        await fs.rm(dir, { recursive: true, force: true });
+        if (!dataDir) await fs.rm(dir, { recursive: true, force: true });
       },
     };
   }
@@ -58,7 +65,7 @@ export async function createTestDatabase(
   await adminQuery(`create database ${name}`);
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;
-  const database = createDatabase({ databaseUrl: url.toString(), poolSize: 5, ...opts });
+  const database = createDatabase({ databaseUrl: url.toString(), poolSize: 5, ...lockWaits });
   await migrateToLatest(database.db, "postgres");
   return {
     ...database,
@@ -98,4 +105,20 @@ async function adminQuery(text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Polls `probe` until it gives a truthy value (returned), or fails naming `what` after `timeoutMs`. */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 90_000,
+  intervalMs = 20,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
