@@ -1,11 +1,11 @@
 /**
- * The account an import writes into (docs/ARCHITECTURE.md, "Import"). Its row is committed first,
- * `importing`: the name is taken from then on, and nothing reaches the account — no token,
- * session, link, job or CLI command, no listing — while the import writes its rows a batch per
- * short transaction. Each batch renews the account's lease and checks, in the same transaction,
- * that the account is still this import's (a worker may have taken an abandoned import over: the
- * batch then rolls back and the import stops). The switch to `active` is one last short transaction.
- * A failed import removes what it wrote (`services/account-removal.service.ts`).
+ * The account an import writes into (docs/ARCHITECTURE.md, "Import in batches"). Its row is
+ * committed first, `importing`: the name is taken from then on, and nothing reaches the account —
+ * no token, session, link, job or CLI command, no listing — while the import writes its rows a
+ * batch per short transaction. Each batch renews the account's lease and checks, in the same
+ * transaction, that the account is still this import's (a worker may have taken an abandoned import
+ * over: the batch then rolls back and the import stops). The switch to `active` is one last short
+ * transaction. A failed import removes what it wrote (`services/account-removal.service.ts`).
  */
 import type { Kysely } from "kysely";
 import { isUniqueViolation, writeTransaction } from "../db/dialect.js";

@@ -1,12 +1,12 @@
 /**
  * Removes an account that never became active: the account of an import that failed, or of one
- * whose process died (docs/ARCHITECTURE.md, "Import"). The account is `removing` throughout, so
- * nothing reaches it and the storage sweep leaves its files to this service. Its files go first
- * (everything under `accounts/<id>/`), then its rows, child tables before parents, a batch per short
- * write transaction — so the database's writers are never held up for long, on SQLite either —,
- * then the account row itself. Each batch renews the account's lease; a removal cut short (process
- * killed, worker stopped) is finished by whoever takes the lease over once it has run out, and
- * every step is idempotent. An `active` account is never touched.
+ * whose process died (docs/ARCHITECTURE.md, "Import in batches"). The account is `removing`
+ * throughout, so nothing reaches it and the storage sweep leaves its files to this service. Its
+ * files go first (everything under `accounts/<id>/`), then its rows, child tables before parents, a
+ * batch per short write transaction — so the database's writers are never held up for long, on
+ * SQLite either —, then the account row itself. Each batch renews the account's lease; a removal
+ * cut short (process killed, worker stopped) is finished by whoever takes the lease over once it
+ * has run out, and every step is idempotent. An `active` account is never touched.
  */
 import type { Kysely } from "kysely";
 import { writeTransaction } from "../db/dialect.js";
