@@ -1,7 +1,7 @@
 /**
  * `npm run bench` at one size: every export asked for, beside its baselines measured in the same
  * run on the same cached account and page cache, so each ratio compares like with like. Measures
- * first, then prints the whole report (PERFORMANCE.md goals).
+ * first, then prints the whole report (the goals of docs/BENCHMARKS.md).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus } from "node:os";

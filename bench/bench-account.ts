@@ -47,7 +47,7 @@ export interface BenchAccount {
   open(): Database;
 }
 
-/** CV size when none is asked for: 20,000 of them make the 2.3 GB of PERFORMANCE.md. */
+/** CV size when none is asked for: 20,000 of them make the 2.3 GB account the benchmark is sized for. */
 export const DEFAULT_CV_KB = 115;
 
 function cacheKey(spec: BenchAccountSpec): string {

@@ -1,6 +1,6 @@
 /**
  * What `npm run bench` is asked to do: its command line (see the comment at the top of
- * `bench/run.ts`), with the defaults, and the PERFORMANCE.md goals the figures are judged against —
+ * `bench/run.ts`), with the defaults, and the goals (docs/BENCHMARKS.md) the figures are judged against —
  * in one place so the usage, the defaults and the verdicts cannot drift apart.
  */
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { type BenchAccountSpec, DEFAULT_CV_KB } from "./bench-account.js";
 export const EXPORTS = ["backup", "full", "snapshot", "report"] as const;
 export type ExportKind = (typeof EXPORTS)[number];
 
-/** PERFORMANCE.md goals: throughput ratios to the baselines, peak RSS, RSS growth under `--scale`. */
+/** Goals (docs/BENCHMARKS.md, "Goals"): throughput ratios to the baselines, peak RSS, RSS growth under `--scale`. */
 export const GOAL = { zip: 0.9, sheet: 3, copy: 0.7, rssMB: 150, flatRss: 1.3 };
 const DEFAULT_SCALE = [10_000, 100_000, 1_000_000];
 /** `--scale`: CV files per candidate up to this size, none above. */

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every export beside baselines measured in the same run on the same data
- * (PERFORMANCE.md goals). A benchmark, never a timed test.
+ * (the goals of docs/BENCHMARKS.md). A benchmark, never a timed test.
  *
  *   npm run bench [-- --candidates 100000 --files 20000 --cv-kb 115 --repeat 1
  *                     --only backup,full,snapshot,report --db postgres|sqlite

@@ -1,5 +1,5 @@
 /**
- * Candidates-sheet benchmark (PERFORMANCE.md, "Spreadsheet writers"): N rows × 30 mixed
+ * Candidates-sheet benchmark (against exceljs; goal in docs/BENCHMARKS.md): N rows × 30 mixed
  * columns written to a file by our streaming XlsxWriter and, when installed, by exceljs'
  * streaming WorkbookWriter. Each writer runs in its own child process so peak RSS
  * (`process.resourceUsage().maxRSS`) is not mixed between them.

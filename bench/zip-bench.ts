@@ -1,5 +1,5 @@
 /**
- * Zip writer benchmark (PERFORMANCE.md goal: ≥ 0.9× Info-ZIP `zip -0` throughput, peak RSS
+ * Zip writer benchmark (goal, docs/BENCHMARKS.md: ≥ 0.9× Info-ZIP `zip -0` throughput, peak RSS
  * ≤ 150 MB). Generates N incompressible files in a temp dir and times, side by side:
  * `cat` of all files (read limit), Info-ZIP `zip -0 -r -q`, and our ZipWriter (STORE, each file
  * via fs.createReadStream with `size` from stat) in a child process under `/usr/bin/time -v`.
