@@ -14,15 +14,25 @@ import { registerToken } from "./commands/token.js";
 import { registerUser } from "./commands/user.js";
 import { registerVerify } from "./commands/verify.js";
 import { registerWorker } from "./commands/worker.js";
+import { releaseSignals } from "./shutdown.js";
 
 /** Exit codes of SPEC §8. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/**
+ * Commands that stop gracefully (`onShutdown`): they take over a SIGTERM / SIGINT held since
+ * launch. Any other command ends the hold before its action and dies of such a signal.
+ */
+const STOPS_GRACEFULLY = new Set(["start", "worker"]);
 
 export function buildProgram(): Command {
   const program = new Command("hirevault")
     .description("Hirevault: a system of record for recruiting data that never holds it hostage")
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook("preAction", (_program, command) => {
+      if (!(command.parent === program && STOPS_GRACEFULLY.has(command.name()))) releaseSignals();
+    });
   registerStart(program);
   registerWorker(program);
   registerMigrate(program);
@@ -64,6 +74,9 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`hirevault: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT.failure;
+  } finally {
+    // --help, a usage error, a command that failed before its graceful stop was in place.
+    releaseSignals();
   }
 }
 
