@@ -1,6 +1,6 @@
 import { ConflictError } from "../domain/errors.js";
 import type { RequestedRun } from "../services/export.service.js";
-import { formatAmount } from "./commands/invoice.js";
+import { formatAmount } from "./actions/invoice.js";
 
 /**
  * `hirevault export full` on an account with a pending invoice (SPEC §2.2): the run stays in

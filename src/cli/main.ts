@@ -1,8 +1,6 @@
+// Only what `--help` and a usage error need: each command imports its action's modules (the
+// database drivers, the HTTP app, the AWS SDK...) when it runs.
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../config/env.js";
-import { isDatabaseBusy } from "../db/dialect.js";
-import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
-import { ImportError } from "../import/import-error.js";
 import { dropWritesToClosedPipes } from "./closed-pipes.js";
 import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
@@ -55,6 +53,17 @@ async function main(argv: string[]): Promise<number> {
       // --help and --version exit "successfully" through the same path.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    const [
+      { ConfigError },
+      { isDatabaseBusy },
+      { ConflictError, NotFoundError, ValidationError },
+      { ImportError },
+    ] = await Promise.all([
+      import("../config/env.js"),
+      import("../db/dialect.js"),
+      import("../domain/errors.js"),
+      import("../import/import-error.js"),
+    ]);
     if (
       err instanceof ConfigError ||
       err instanceof ValidationError ||

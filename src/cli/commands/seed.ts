@@ -1,7 +1,4 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { seedAccount } from "../../seed/seed-account.js";
-import { withRuntime } from "../context.js";
-import { createProgress } from "../progress.js";
 
 /** Parses a non-negative whole number option, or fails as a usage error (exit 2). */
 export function wholeNumber(value: string): number {
@@ -19,21 +16,7 @@ export function registerSeed(program: Command): void {
     .requiredOption("--candidates <n>", "number of candidates", wholeNumber)
     .option("--seed <s>", "seed: the same seed gives the same data", "hirevault")
     .option("--time-zone <zone>", "IANA time zone of the account", "UTC")
-    .action(async (opts: { account: string; candidates: number; seed: string; timeZone: string }) => {
-      await withRuntime(async (rt) => {
-        const progress = createProgress(`seeding ${opts.account}`);
-        const result = await seedAccount({
-          db: rt.database.db,
-          blobs: rt.blobs,
-          accountName: opts.account,
-          candidates: opts.candidates,
-          seed: opts.seed,
-          timeZone: opts.timeZone,
-          onProgress: (done, total) => progress.update(done, total),
-        });
-        const rows = Object.values(result.counts).reduce((a, b) => a + b, 0);
-        progress.done(`${rows.toLocaleString("en")} rows`);
-        process.stdout.write(`${JSON.stringify({ account_id: result.accountId, counts: result.counts })}\n`);
-      });
-    });
+    .action(async (opts: { account: string; candidates: number; seed: string; timeZone: string }) =>
+      (await import("../actions/seed.js")).seed(opts),
+    );
 }
