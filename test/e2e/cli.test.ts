@@ -181,6 +181,38 @@ describe("first run of `hirevault start` (embedded default)", () => {
   });
 });
 
+describe("`hirevault --help`", () => {
+  it("loads commander and the command declarations, no package behind any command", async () => {
+    // A module resolve hook (node --import) appends every URL the CLI resolves to a file.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-help-"));
+    try {
+      const list = path.join(dir, "resolved.txt");
+      const hook = `import fs from "node:fs";
+        export async function resolve(specifier, context, next) {
+          const resolved = await next(specifier, context);
+          fs.appendFileSync(process.env.HV_RESOLVED, resolved.url + "\\n");
+          return resolved;
+        }`;
+      const register = `import { register } from "node:module";
+        register("data:text/javascript," + encodeURIComponent(${JSON.stringify(hook)}));`;
+      const res = await runCli(["--help"], {
+        NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}`,
+        HV_RESOLVED: list,
+      });
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/Commands:\n\s+start/);
+      const resolved = (await fs.readFile(list, "utf8")).trim().split("\n");
+      expect(resolved.some((url) => url.endsWith("/dist/cli/main.js"))).toBe(true);
+      const packages = new Set(
+        resolved.flatMap((url) => url.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? []),
+      );
+      expect([...packages]).toEqual(["commander"]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 /** CPU time (user + system) a process has used so far, in ms: Linux /proc, 100 ticks a second. */
 async function cpuMs(pid: number): Promise<number> {
   const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8");
