@@ -142,11 +142,7 @@ describe.each(DIALECTS)("storage sweep (%s)", (dialect) => {
       return { id, key, stored };
     };
     /** The second half: the row that names the file commits. */
-    const commitRow = async (
-      ctx: WriteContext,
-      personId: string,
-      file: Awaited<ReturnType<typeof storeFile>>,
-    ) =>
+    const commitRow = (ctx: WriteContext, personId: string, file: Awaited<ReturnType<typeof storeFile>>) =>
       new AttachmentService(database.db, clock).create(ctx, {
         id: file.id,
         entityType: "person",
