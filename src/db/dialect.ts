@@ -16,34 +16,10 @@ import {
   type UnknownRow,
   type ValueNode,
 } from "kysely";
-import type { ColumnType, DB } from "./schema/index.js";
+import type { DB } from "./schema/index.js";
 import { TABLES } from "./schema/index.js";
 
 export type DialectName = "sqlite" | "postgres";
-
-/** Storage type of a logical column type (used by migrations only). */
-export function columnDataType(dialect: DialectName, type: ColumnType) {
-  const pg = dialect === "postgres";
-  switch (type) {
-    case "id":
-    case "text":
-    case "json": // JSON is kept verbatim as text so exports reproduce exactly what was stored.
-      return sql`text`;
-    case "integer":
-      return sql`integer`;
-    case "bigint":
-      return pg ? sql`bigint` : sql`integer`;
-    case "number":
-      return pg ? sql`double precision` : sql`real`;
-    case "boolean":
-      return pg ? sql`boolean` : sql`integer`;
-    case "timestamp":
-      // SQLite keeps ISO 8601 UTC text ("2026-11-24T09:00:00.000Z"), which sorts correctly as text.
-      return pg ? sql`timestamptz(3)` : sql`text`;
-    case "date":
-      return pg ? sql`date` : sql`text`;
-  }
-}
 
 /** Every boolean column name of the catalog, so SQLite's 0/1 can be read back as booleans. */
 const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(

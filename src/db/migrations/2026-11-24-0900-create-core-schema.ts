@@ -1,10 +1,41 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
-import { columnDataType } from "../dialect.js";
-import type { ColumnType } from "../schema/index.js";
 
 /**
- * The core schema of SPEC §1. Frozen: once released, never edited; later changes are new
+ * Storage type of each logical column type this migration uses, as it was when the migration
+ * was released. Copied rather than imported from `dialect.ts`, so a later change there cannot
+ * change the tables this migration creates.
+ */
+const STORAGE_TYPES: Record<
+  DialectName,
+  Record<"id" | "text" | "json" | "integer" | "bigint" | "number" | "boolean" | "timestamp" | "date", string>
+> = {
+  sqlite: {
+    id: "text",
+    text: "text",
+    json: "text",
+    integer: "integer",
+    bigint: "integer",
+    number: "real",
+    boolean: "integer",
+    timestamp: "text",
+    date: "text",
+  },
+  postgres: {
+    id: "text",
+    text: "text",
+    json: "text",
+    integer: "integer",
+    bigint: "bigint",
+    number: "double precision",
+    boolean: "boolean",
+    timestamp: "timestamptz(3)",
+    date: "date",
+  },
+};
+
+/**
+ * The core schema (the tables of `src/db/schema/`). Frozen: once released, never edited; later changes are new
  * migrations. Foreign keys are declared without ON DELETE actions on purpose: deletes are walked
  * by the app (`repositories/cascade-delete.ts`) so it can write tombstones and queue file
  * erasure; the database constraints remain as a safety net against a missed child.
@@ -12,7 +43,7 @@ import type { ColumnType } from "../schema/index.js";
  * alter a CHECK without rebuilding the table.
  */
 export function createCoreSchema(dialect: DialectName) {
-  const t = (type: ColumnType) => columnDataType(dialect, type);
+  const t = (type: keyof (typeof STORAGE_TYPES)[DialectName]) => sql.raw(STORAGE_TYPES[dialect][type]);
   // biome-ignore lint/suspicious/noExplicitAny: migrations run against a schema that no longer matches DB
   const index = (db: Kysely<any>, table: string, columns: string[]) =>
     db.schema

@@ -1,7 +1,34 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
-import { columnDataType } from "../dialect.js";
-import type { ColumnType } from "../schema/index.js";
+
+/**
+ * Storage type of each logical column type this migration uses, as it was when the migration
+ * was released. Copied rather than imported from `dialect.ts`, so a later change there cannot
+ * change the tables this migration creates.
+ */
+const STORAGE_TYPES: Record<
+  DialectName,
+  Record<"id" | "text" | "json" | "integer" | "bigint" | "boolean" | "timestamp", string>
+> = {
+  sqlite: {
+    id: "text",
+    text: "text",
+    json: "text",
+    integer: "integer",
+    bigint: "integer",
+    boolean: "integer",
+    timestamp: "text",
+  },
+  postgres: {
+    id: "text",
+    text: "text",
+    json: "text",
+    integer: "integer",
+    bigint: "bigint",
+    boolean: "boolean",
+    timestamp: "timestamptz(3)",
+  },
+};
 
 /**
  * Export jobs as rows (SPEC §4): `export_runs` is the durable state machine workers claim with
@@ -14,7 +41,7 @@ import type { ColumnType } from "../schema/index.js";
  * scheduled backup per account and month, whatever the number of schedulers.
  */
 export function createExportJobs(dialect: DialectName) {
-  const t = (type: ColumnType) => columnDataType(dialect, type);
+  const t = (type: keyof (typeof STORAGE_TYPES)[DialectName]) => sql.raw(STORAGE_TYPES[dialect][type]);
   return {
     // biome-ignore lint/suspicious/noExplicitAny: migrations run against a schema that no longer matches DB
     async up(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,15 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
-import { columnDataType } from "../dialect.js";
-import type { ColumnType } from "../schema/index.js";
+
+/**
+ * Storage type of each logical column type this migration uses, as it was when the migration
+ * was released. Copied rather than imported from `dialect.ts`, so a later change there cannot
+ * change the tables this migration creates.
+ */
+const STORAGE_TYPES: Record<DialectName, Record<"id" | "text" | "integer" | "timestamp", string>> = {
+  sqlite: { id: "text", text: "text", integer: "integer", timestamp: "text" },
+  postgres: { id: "text", text: "text", integer: "integer", timestamp: "timestamptz(3)" },
+};
 
 /**
  * The email outbox (`outbox_emails`): rows written in the transaction that finishes or fails an
@@ -11,7 +19,7 @@ import type { ColumnType } from "../schema/index.js";
  * its email is enqueued once (RELIABILITY 3.3, 3.4). `(state, next_attempt_at)` serves the claim.
  */
 export function createOutbox(dialect: DialectName) {
-  const t = (type: ColumnType) => columnDataType(dialect, type);
+  const t = (type: keyof (typeof STORAGE_TYPES)[DialectName]) => sql.raw(STORAGE_TYPES[dialect][type]);
   return {
     // biome-ignore lint/suspicious/noExplicitAny: migrations run against a schema that no longer matches DB
     async up(db: Kysely<any>): Promise<void> {

@@ -1,14 +1,22 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
-import { columnDataType } from "../dialect.js";
-import type { ColumnType } from "../schema/index.js";
+
+/**
+ * Storage type of each logical column type this migration uses, as it was when the migration
+ * was released. Copied rather than imported from `dialect.ts`, so a later change there cannot
+ * change the tables this migration creates.
+ */
+const STORAGE_TYPES: Record<DialectName, Record<"id" | "text" | "timestamp", string>> = {
+  sqlite: { id: "text", text: "text", timestamp: "text" },
+  postgres: { id: "text", text: "text", timestamp: "timestamptz(3)" },
+};
 
 /**
  * Sign-in sessions of the admin web pages (`web_sessions`). `token_hash` is unique: the cookie's
  * token is looked up by its SHA-256. `expires_at` serves the sweep of expired sessions.
  */
 export function createWebSessions(dialect: DialectName) {
-  const t = (type: ColumnType) => columnDataType(dialect, type);
+  const t = (type: keyof (typeof STORAGE_TYPES)[DialectName]) => sql.raw(STORAGE_TYPES[dialect][type]);
   return {
     // biome-ignore lint/suspicious/noExplicitAny: migrations run against a schema that no longer matches DB
     async up(db: Kysely<any>): Promise<void> {

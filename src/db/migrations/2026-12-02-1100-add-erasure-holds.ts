@@ -1,6 +1,15 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
-import { columnDataType } from "../dialect.js";
+
+/**
+ * Storage type of each logical column type this migration uses, as it was when the migration
+ * was released. Copied rather than imported from `dialect.ts`, so a later change there cannot
+ * change the tables this migration creates.
+ */
+const STORAGE_TYPES: Record<DialectName, Record<"json", string>> = {
+  sqlite: { json: "text" },
+  postgres: { json: "text" },
+};
 
 /**
  * `pending_blob_deletions.held_by`: the export runs (id, attempt, worker) that were running when
@@ -14,7 +23,7 @@ export function addErasureHolds(dialect: DialectName) {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema
         .alterTable("pending_blob_deletions")
-        .addColumn("held_by", columnDataType(dialect, "json"))
+        .addColumn("held_by", sql.raw(STORAGE_TYPES[dialect].json))
         .execute();
     },
     // biome-ignore lint/suspicious/noExplicitAny: see above

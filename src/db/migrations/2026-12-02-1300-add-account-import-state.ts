@@ -1,6 +1,15 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
-import { columnDataType } from "../dialect.js";
+
+/**
+ * Storage type of each logical column type this migration uses, as it was when the migration
+ * was released. Copied rather than imported from `dialect.ts`, so a later change there cannot
+ * change the tables this migration creates.
+ */
+const STORAGE_TYPES: Record<DialectName, Record<"text" | "timestamp", string>> = {
+  sqlite: { text: "text", timestamp: "text" },
+  postgres: { text: "text", timestamp: "timestamptz(3)" },
+};
 
 /**
  * `accounts.status` and `accounts.import_lease_expires_at`: `hirevault import` commits the new
@@ -16,11 +25,11 @@ export function addAccountImportState(dialect: DialectName) {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema
         .alterTable("accounts")
-        .addColumn("status", columnDataType(dialect, "text"), (c) => c.notNull().defaultTo("active"))
+        .addColumn("status", sql.raw(STORAGE_TYPES[dialect].text), (c) => c.notNull().defaultTo("active"))
         .execute();
       await db.schema
         .alterTable("accounts")
-        .addColumn("import_lease_expires_at", columnDataType(dialect, "timestamp"))
+        .addColumn("import_lease_expires_at", sql.raw(STORAGE_TYPES[dialect].timestamp))
         .execute();
     },
     // biome-ignore lint/suspicious/noExplicitAny: see above

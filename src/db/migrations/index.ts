@@ -9,7 +9,11 @@ import { addErasureHolds } from "./2026-12-02-1100-add-erasure-holds.js";
 import { indexStorageKeys } from "./2026-12-02-1200-index-storage-keys.js";
 import { addAccountImportState } from "./2026-12-02-1300-add-account-import-state.js";
 
-/** Migrations in name order (`YYYY-MM-DD-HHMM-verb-noun`); each takes the dialect it runs on. */
+/**
+ * Migrations in name order (`YYYY-MM-DD-HHMM-verb-noun`); each takes the dialect it runs on.
+ * A released migration never changes, so it imports no live code but types: it spells out the
+ * storage types it uses itself, and later code can change without changing what it creates.
+ */
 const MIGRATIONS: Record<string, (dialect: DialectName) => Migration> = {
   "2026-11-24-0900-create-core-schema": createCoreSchema,
   "2026-11-24-1400-create-export-jobs": createExportJobs,
