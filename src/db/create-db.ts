@@ -3,7 +3,6 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
-import Cursor from "pg-cursor";
 import { type DialectName, SqliteBooleanPlugin } from "./dialect.js";
 import { bindSnapshotClient } from "./pg-copy.js";
 import type { DB } from "./schema/index.js";
@@ -95,7 +94,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
       const pid = (c as unknown as { processID: number | null }).processID;
       if (pid !== null) clients.delete(pid);
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     return {
       db,

@@ -57,7 +57,7 @@ export class SqliteBooleanPlugin implements KyselyPlugin {
   }
 }
 
-/** Converts 0/1 of boolean columns in place; also used on rows streamed by `.stream()`. */
+/** Converts 0/1 of boolean columns in place. */
 export function convertBooleans(row: UnknownRow): UnknownRow {
   for (const key in row) {
     if (BOOLEAN_COLUMNS.has(key)) {

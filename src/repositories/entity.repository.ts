@@ -1,11 +1,10 @@
 import type { Kysely, SelectQueryBuilder } from "kysely";
 import { lockForKeyShare, lockForUpdate } from "../db/dialect.js";
 import type { DB, TableName } from "../db/schema/index.js";
-import { tableSpec } from "../db/schema/index.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 
 // Generic code addresses tables by name; Kysely cannot type that, so it works on `any` rows here
-// and the catalog (`tableSpec`) is what keeps column names honest.
+// and the catalog (`src/db/schema/`) is what keeps column names honest.
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type AnyDb = Kysely<any>;
 export type StoredRow = Record<string, unknown>;
@@ -191,17 +190,6 @@ export class EntityRepository {
       .where("account_id", "=", accountId)
       .where("id", "=", id)
       .execute();
-  }
-
-  /** Every row of a table for an account, streamed in id order (constant memory). */
-  stream(accountId: string, table: TableName): AsyncIterable<StoredRow> {
-    tableSpec(table);
-    return this.db
-      .selectFrom(table)
-      .selectAll()
-      .where("account_id", "=", accountId)
-      .orderBy("id")
-      .stream(1000);
   }
 }
 
