@@ -1,46 +1,71 @@
 import path from "node:path";
-import { z } from "zod";
+import { type Static, type TLiteral, type TSchema, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 import { DEFAULTS } from "./defaults.js";
 
 /** How `/downloads/<token>` sends a file (see {@link Config.downloads}). */
 export const DOWNLOAD_MODES = ["redirect", "stream"] as const;
 export type DownloadMode = (typeof DOWNLOAD_MODES)[number];
 
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
-  HOST: z.string().default("127.0.0.1"),
-  HIREVAULT_DATA_DIR: z.string().default(DEFAULTS.dataDir),
-  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
-    message: "must start with postgres:// or postgresql:// (unset it to use the embedded SQLite file)",
-  }),
-  S3_BUCKET: optionalString,
-  S3_ENDPOINT: optionalString,
-  S3_REGION: optionalString,
-  S3_ACCESS_KEY_ID: optionalString,
-  S3_SECRET_ACCESS_KEY: optionalString,
-  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//i.test(v), {
-    message: "must start with smtp:// or smtps:// (unset it to write emails as .eml files to the data dir)",
-  }),
-  HIREVAULT_MAIL_FROM: optionalString.refine((v) => v === undefined || v.includes("@"), {
-    message: 'must be an address, e.g. "Hirevault <no-reply@example.com>"',
-  }),
-  HIREVAULT_SECRET: optionalString,
-  PUBLIC_URL: optionalString,
-  LOG_LEVEL: z
-    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
-    .default(DEFAULTS.logLevel),
-  HIREVAULT_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(DEFAULTS.maxUploadBytes),
-  HIREVAULT_RATE_LIMIT: z.coerce.number().int().positive().default(DEFAULTS.rateLimitMax),
-  HIREVAULT_DEMO: z.enum(["true", "false"]).default("true"),
-  TRUST_PROXY: optionalString,
-  HIREVAULT_EXPORT_LEASE_MS: z.coerce.number().int().min(1000).default(DEFAULTS.exportLeaseMs),
-  HIREVAULT_DOWNLOADS: z.enum(DOWNLOAD_MODES).default(DEFAULTS.downloads),
+/** A variable that may be unset; set to blanks it counts as unset, and it is read trimmed. */
+const optionalString = (pattern?: RegExp, message?: string) =>
+  Type.Optional(Type.String(pattern ? { pattern: pattern.source, message } : {}));
+
+/** One of `values`, with the message `loadConfig` gives for anything else. */
+const oneOf = <const T extends readonly string[]>(values: T, fallback: T[number]) =>
+  Type.Union(values.map((v) => Type.Literal(v)) as TLiteral<T[number]>[], {
+    default: fallback,
+    message: `Invalid option: expected one of ${values.map((v) => `"${v}"`).join("|")}`,
+  });
+
+/**
+ * The variables as `loadConfig` reads them: blank optional text removed, numeric variables
+ * passed through `Number()` (so `PORT=abc` is NaN and fails as not an integer), then defaults.
+ */
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: DEFAULTS.port }),
+  HOST: Type.String({ default: "127.0.0.1" }),
+  HIREVAULT_DATA_DIR: Type.String({ default: DEFAULTS.dataDir }),
+  DATABASE_URL: optionalString(
+    /^postgres(ql)?:\/\//,
+    "must start with postgres:// or postgresql:// (unset it to use the embedded SQLite file)",
+  ),
+  S3_BUCKET: optionalString(),
+  S3_ENDPOINT: optionalString(),
+  S3_REGION: optionalString(),
+  S3_ACCESS_KEY_ID: optionalString(),
+  S3_SECRET_ACCESS_KEY: optionalString(),
+  SMTP_URL: optionalString(
+    /^[sS][mM][tT][pP][sS]?:\/\//,
+    "must start with smtp:// or smtps:// (unset it to write emails as .eml files to the data dir)",
+  ),
+  HIREVAULT_MAIL_FROM: optionalString(/@/, 'must be an address, e.g. "Hirevault <no-reply@example.com>"'),
+  HIREVAULT_SECRET: optionalString(),
+  PUBLIC_URL: optionalString(),
+  LOG_LEVEL: oneOf(LOG_LEVELS, DEFAULTS.logLevel),
+  HIREVAULT_MAX_UPLOAD_BYTES: Type.Integer({ exclusiveMinimum: 0, default: DEFAULTS.maxUploadBytes }),
+  HIREVAULT_RATE_LIMIT: Type.Integer({ exclusiveMinimum: 0, default: DEFAULTS.rateLimitMax }),
+  HIREVAULT_DEMO: oneOf(["true", "false"], "true"),
+  TRUST_PROXY: optionalString(),
+  HIREVAULT_EXPORT_LEASE_MS: Type.Integer({ minimum: 1000, default: DEFAULTS.exportLeaseMs }),
+  HIREVAULT_DOWNLOADS: oneOf(DOWNLOAD_MODES, DEFAULTS.downloads),
 });
+type Env = Static<typeof EnvSchema>;
+
+/** The environment's values for {@link EnvSchema}, before defaults. */
+function readEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(EnvSchema.properties) as [string, TSchema][]) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    if (schema.type === "integer") out[name] = Number(raw);
+    else if (schema.default !== undefined || schema.anyOf) out[name] = raw;
+    else if (raw.trim() !== "") out[name] = raw.trim();
+  }
+  return out;
+}
 
 /** The parsed configuration; read once at start-up and passed down (never read env elsewhere). */
 export interface Config {
@@ -57,7 +82,7 @@ export interface Config {
   mailFrom: string;
   secret: string | undefined;
   publicUrl: string | undefined;
-  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  logLevel: Env["LOG_LEVEL"];
   maxUploadBytes: number;
   rateLimitMax: number;
   /** Seed the demo account when `start` finds no account at all. */
@@ -86,12 +111,17 @@ export class ConfigError extends Error {
 
 /** Parses the environment (SPEC §9); throws ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  const values = Value.Default(EnvSchema, readEnv(env));
+  if (!Value.Check(EnvSchema, values)) {
+    // One line per variable: its first error, with the schema's own message when it has one.
+    const lines = new Map<string, string>();
+    for (const error of Value.Errors(EnvSchema, values)) {
+      const name = error.path.slice(1);
+      if (!lines.has(name)) lines.set(name, `${name}: ${(error.schema.message as string) ?? error.message}`);
+    }
+    throw new ConfigError(`invalid configuration:\n  ${[...lines.values()].join("\n  ")}`);
   }
-  const e = parsed.data;
+  const e: Env = values;
   return {
     port: e.PORT,
     host: e.HOST,
