@@ -4,7 +4,8 @@
  * The file may have been edited or damaged, so its shape is checked before anything is compared
  * with it: a wrong shape is one FAIL naming the field, never a crash.
  */
-import { z } from "zod";
+import { type Static, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 import { archiveProblem, type OpenedZip, type VerifyContext } from "./archive-pass.js";
 import { errorMessage, inZip } from "./checks.js";
 
@@ -12,37 +13,61 @@ export const MANIFEST_ENTRY = "manifest.json";
 /** Largest manifest read (its list of missing files can be long; the import reads as much). */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
-const count = z.number().int().nonnegative();
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 in lowercase hex");
+const count = Type.Integer({ minimum: 0 });
+const sha256 = Type.String({ pattern: "^[0-9a-f]{64}$", message: "a SHA-256 in lowercase hex" });
 
-const manifestSchema = z.object({
-  format: z.string(),
-  format_version: z.number().int(),
-  account: z.object({ id: z.string(), name: z.string() }),
-  snapshot_at: z.string(),
-  tables: z.array(z.object({ file: z.string(), rows: count, rows_of: z.string().nullable().optional() })),
-  files: z.array(z.object({ path: z.string(), size: count, sha256 })),
-  parts: z
-    .array(
-      z.object({
-        part: z.string(),
-        label: z.string(),
-        file_name: z.string(),
+const manifestSchema = Type.Object({
+  format: Type.String(),
+  format_version: Type.Integer(),
+  account: Type.Object({ id: Type.String(), name: Type.String() }),
+  snapshot_at: Type.String(),
+  tables: Type.Array(
+    Type.Object({
+      file: Type.String(),
+      rows: count,
+      rows_of: Type.Optional(
+        Type.Union([Type.String(), Type.Null()], { message: "Expected string or null" }),
+      ),
+    }),
+  ),
+  files: Type.Array(Type.Object({ path: Type.String(), size: count, sha256 })),
+  parts: Type.Optional(
+    Type.Array(
+      Type.Object({
+        part: Type.String(),
+        label: Type.String(),
+        file_name: Type.String(),
         size: count,
         sha256,
         entries: count,
       }),
-    )
-    .optional(),
-  attachment_files: z.object({ entries: count, bytes: count }).optional(),
+    ),
+  ),
+  attachment_files: Type.Optional(Type.Object({ entries: count, bytes: count })),
   missing_files_count: count,
-  missing_files: z.array(
-    z.object({ part: z.string(), attachment_id: z.string(), path: z.string(), reason: z.string() }),
+  missing_files: Type.Array(
+    Type.Object({
+      part: Type.String(),
+      attachment_id: Type.String(),
+      path: Type.String(),
+      reason: Type.String(),
+    }),
   ),
 });
 
 /** A manifest whose shape was checked. */
-export type VerifiedManifest = z.infer<typeof manifestSchema>;
+export type VerifiedManifest = Static<typeof manifestSchema>;
+
+/**
+ * The first thing wrong with a manifest's shape, as `tables.0.rows: Expected integer` (the field
+ * as a dotted path, `(root)` for the document itself), or null when its shape is right.
+ */
+export function manifestShapeProblem(json: unknown): string | null {
+  const error = Value.Errors(manifestSchema, json).First();
+  if (!error) return null;
+  const field = error.path.split("/").slice(1).join(".");
+  return `${field || "(root)"}: ${(error.schema.message as string | undefined) ?? error.message}`;
+}
 
 /** The `format` of a zip's manifest, or null when it has none or it does not parse. */
 export async function manifestFormat(zip: OpenedZip): Promise<string | null> {
@@ -81,16 +106,12 @@ export async function readManifest(
     ctx.checks.fail(subject, `not valid JSON (${errorMessage(err)})`);
     return null;
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    ctx.checks.fail(
-      subject,
-      `not the manifest SPEC §3 describes: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
-    );
+  const problem = manifestShapeProblem(json);
+  if (problem !== null) {
+    ctx.checks.fail(subject, `not the manifest SPEC §3 describes: ${problem}`);
     return null;
   }
-  const m = parsed.data;
+  const m = json as VerifiedManifest;
   if (m.format !== format) {
     ctx.checks.fail(subject, `format is "${m.format}", "${format}" expected`);
     return null;
