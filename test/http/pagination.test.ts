@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
+import { newId } from "../../src/domain/ids.js";
 import { DIALECTS } from "../support/dialects.js";
 import { type Client, createTestApp, type TestApp } from "../support/test-app.js";
 
@@ -50,10 +51,35 @@ describe.each(DIALECTS)("pagination and sync (%s)", (dialect) => {
   });
 
   it("defaults to 50 rows and caps the page at 200", async () => {
-    const res = await t.as("viewer").get("/api/v1/sources");
-    expect(res.json().data).toHaveLength(7);
-    expect(res.json().next_cursor).toBeNull();
-    expect((await t.as("viewer").get("/api/v1/sources?limit=200")).statusCode).toBe(200);
+    // 201 sources in account B, so account A's seven stay as the other tests expect.
+    const now = clock.now().toISOString();
+    await t.database.db
+      .insertInto("sources")
+      .values(
+        Array.from({ length: 201 }, (_, i) => ({
+          id: newId(),
+          account_id: t.b.id,
+          name: `Bulk ${i}`,
+          source_type: "other",
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    const viewer = t.as("viewer", t.b);
+    const first = await viewer.get("/api/v1/sources");
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().data).toHaveLength(50);
+    expect(first.json().next_cursor).not.toBeNull();
+    expect((await walk(viewer, "/api/v1/sources")).map((p) => p.length)).toEqual([50, 50, 50, 50, 1]);
+
+    const largest = await viewer.get("/api/v1/sources?limit=200");
+    expect(largest.statusCode, largest.body).toBe(200);
+    expect(largest.json().data).toHaveLength(200);
+    expect(largest.json().next_cursor).not.toBeNull();
+    const tooLarge = await viewer.get("/api/v1/sources?limit=201");
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.body).toContain('"limit"');
   });
 
   it("updated_since returns only rows updated since, across pages", async () => {
