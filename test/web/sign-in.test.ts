@@ -170,57 +170,60 @@ describe.each(DIALECTS)("web sign-in on %s", (dialect) => {
       .set({ status: "disabled" })
       .where("id", "=", t.b.userIds.recruiter)
       .execute();
-    const viewerB = (await userRow(t.b, "viewer")).email; // never given a password
-    const sessionsBefore = (await t.database.db.selectFrom("web_sessions").select("id").execute()).length;
-    const wrong = "Tr0ub4dor&3-not-it";
-    const cases = [
-      { why: "wrong password", account: t.a.name, email, password: wrong },
-      { why: "unknown email", account: t.a.name, email: `nobody@${t.a.id}.test`, password: TEST_PASSWORD },
-      { why: "unknown account", account: "No Such Account", email, password: TEST_PASSWORD },
-      { why: "email of another account", account: t.b.name, email, password: TEST_PASSWORD },
-      { why: "no password set", account: t.b.name, email: viewerB, password: TEST_PASSWORD },
-      { why: "disabled user", account: t.b.name, email: recruiterB, password: TEST_PASSWORD },
-      { why: "empty password", account: t.a.name, email, password: "" },
-    ];
-    // All at once: scrypt runs on the thread pool, and an attacker would not wait either.
-    const responses = await Promise.all(
-      cases.map((c) =>
-        postSignIn(fromNewAddress(), { account: c.account, email: c.email, password: c.password }),
-      ),
-    );
-    const notices = new Set<string>();
-    for (const [i, c] of cases.entries()) {
-      const res = responses[i]!;
-      expect(res.statusCode, c.why).toBe(401);
-      expect(res.headers["content-type"], c.why).toMatch(/^text\/html/);
-      expect(sessionSetCookie(res), c.why).toBeUndefined();
-      expect(res.body, c.why).toContain(REFUSED);
-      expect(res.body, c.why).not.toContain(c.password || "\u0000");
-      notices.add(errorNotice(res.body) ?? "");
-      // The form comes back filled in (but for the password).
-      expect(res.body, c.why).toContain(`value="${c.email}"`);
-    }
-    expect(notices.size).toBe(1);
-    expect(await t.database.db.selectFrom("web_sessions").select("id").execute()).toHaveLength(
-      sessionsBefore,
-    );
-
-    // The known users' refusals are audited with a reason; never a password.
-    const reasons = async (account: TestAccount, role: Role) =>
-      (await auditRows(account, "user.sign_in_failed", account.userIds[role])).map((r) =>
-        JSON.stringify(r.changes),
+    // Later tests sign in as this user: it is active again whatever happens here.
+    try {
+      const viewerB = (await userRow(t.b, "viewer")).email; // never given a password
+      const sessionsBefore = (await t.database.db.selectFrom("web_sessions").select("id").execute()).length;
+      const wrong = "Tr0ub4dor&3-not-it";
+      const cases = [
+        { why: "wrong password", account: t.a.name, email, password: wrong },
+        { why: "unknown email", account: t.a.name, email: `nobody@${t.a.id}.test`, password: TEST_PASSWORD },
+        { why: "unknown account", account: "No Such Account", email, password: TEST_PASSWORD },
+        { why: "email of another account", account: t.b.name, email, password: TEST_PASSWORD },
+        { why: "no password set", account: t.b.name, email: viewerB, password: TEST_PASSWORD },
+        { why: "disabled user", account: t.b.name, email: recruiterB, password: TEST_PASSWORD },
+        { why: "empty password", account: t.a.name, email, password: "" },
+      ];
+      // All at once: scrypt runs on the thread pool, and an attacker would not wait either.
+      const responses = await Promise.all(
+        cases.map((c) =>
+          postSignIn(fromNewAddress(), { account: c.account, email: c.email, password: c.password }),
+        ),
       );
-    expect((await reasons(t.a, "admin")).join()).toMatch(/wrong password/);
-    expect((await reasons(t.b, "viewer")).join()).toMatch(/no password set/);
-    expect((await reasons(t.b, "recruiter")).join()).toMatch(/user disabled/);
-    const all = JSON.stringify(await t.database.db.selectFrom("audit_log").selectAll().execute());
-    for (const secret of [wrong, TEST_PASSWORD, "correct horse"]) expect(all).not.toContain(secret);
+      const notices = new Set<string>();
+      for (const [i, c] of cases.entries()) {
+        const res = responses[i]!;
+        expect(res.statusCode, c.why).toBe(401);
+        expect(res.headers["content-type"], c.why).toMatch(/^text\/html/);
+        expect(sessionSetCookie(res), c.why).toBeUndefined();
+        expect(res.body, c.why).toContain(REFUSED);
+        expect(res.body, c.why).not.toContain(c.password || "\u0000");
+        notices.add(errorNotice(res.body) ?? "");
+        // The form comes back filled in (but for the password).
+        expect(res.body, c.why).toContain(`value="${c.email}"`);
+      }
+      expect(notices.size).toBe(1);
+      expect(await t.database.db.selectFrom("web_sessions").select("id").execute()).toHaveLength(
+        sessionsBefore,
+      );
 
-    await t.database.db
-      .updateTable("users")
-      .set({ status: "active" })
-      .where("id", "=", t.b.userIds.recruiter)
-      .execute();
+      // The known users' refusals are audited with a reason; never a password.
+      const reasons = async (account: TestAccount, role: Role) =>
+        (await auditRows(account, "user.sign_in_failed", account.userIds[role])).map((r) =>
+          JSON.stringify(r.changes),
+        );
+      expect((await reasons(t.a, "admin")).join()).toMatch(/wrong password/);
+      expect((await reasons(t.b, "viewer")).join()).toMatch(/no password set/);
+      expect((await reasons(t.b, "recruiter")).join()).toMatch(/user disabled/);
+      const all = JSON.stringify(await t.database.db.selectFrom("audit_log").selectAll().execute());
+      for (const secret of [wrong, TEST_PASSWORD, "correct horse"]) expect(all).not.toContain(secret);
+    } finally {
+      await t.database.db
+        .updateTable("users")
+        .set({ status: "active" })
+        .where("id", "=", t.b.userIds.recruiter)
+        .execute();
+    }
   });
 
   it("matches the email whatever its case and surrounding spaces", async () => {
