@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FixedClock } from "../../src/domain/clock.js";
 import { DIALECTS } from "../support/dialects.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 
@@ -66,10 +67,21 @@ describe.each(DIALECTS)("auth (%s)", (dialect) => {
   });
 
   it("refuses an expired token", async () => {
-    const soon = new Date(Date.now() + 50).toISOString();
-    const { token } = await t.tokens.create(t.a.id, { name: "short", role: "viewer", expiresAt: soon });
-    await new Promise((r) => setTimeout(r, 80));
-    expect((await t.anonymous(`Bearer ${token}`).get("/api/v1/me")).statusCode).toBe(401);
+    // An app of its own, on a clock the test moves.
+    const clock = new FixedClock(new Date("2026-03-01T10:00:00.000Z"));
+    const timed = await createTestApp(dialect, { clock });
+    try {
+      const expiresAt = new Date(clock.now().getTime() + 60_000).toISOString();
+      const { token } = await timed.tokens.create(timed.a.id, { name: "short", role: "viewer", expiresAt });
+      const me = () => timed.anonymous(`Bearer ${token}`).get("/api/v1/me");
+      expect((await me()).statusCode).toBe(200);
+      clock.advance(59_999);
+      expect((await me()).statusCode).toBe(200);
+      clock.advance(1);
+      expect((await me()).statusCode).toBe(401);
+    } finally {
+      await timed.close();
+    }
   });
 
   it("stores only the SHA-256 of a token, never the token", async () => {
