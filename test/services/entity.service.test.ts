@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FixedClock } from "../../src/domain/clock.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../src/domain/errors.js";
+import { EntityService } from "../../src/services/entity.service.js";
 import type { WriteContext } from "../../src/services/write-context.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/dialects.js";
 import { build, buildServices } from "../support/factories.js";
@@ -212,23 +214,25 @@ describe.each(DIALECTS)("EntityService on %s", (dialect) => {
   });
 
   it("pages with opaque cursors and syncs with updated_since", async () => {
+    const clock = new FixedClock(new Date("2026-03-01T10:00:00.000Z"));
+    const entities = new EntityService({ db: database.db, dialect: database.dialect, blobs: s.blobs, clock });
     const ctx = await s.newAccount();
     const ids: string[] = [];
     for (let i = 0; i < 7; i++)
-      ids.push(String((await s.entities.create(ctx, "companies", build.company({ name: `C${i}` }))).id));
+      ids.push(String((await entities.create(ctx, "companies", build.company({ name: `C${i}` }))).id));
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await s.entities.list(ctx.accountId, "companies", { limit: 3, cursor });
+      const page = await entities.list(ctx.accountId, "companies", { limit: 3, cursor });
       seen.push(...page.items.map((c) => String(c.id)));
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual([...ids].sort());
-    await new Promise((r) => setTimeout(r, 5));
-    const mark = new Date().toISOString();
-    await new Promise((r) => setTimeout(r, 5));
-    await s.entities.update(ctx, "companies", ids[2]!, { industry: "Looms" });
-    const since = await s.entities.list(ctx.accountId, "companies", { limit: 50, updatedSince: mark });
+    clock.advance(1000);
+    const mark = clock.now().toISOString();
+    clock.advance(1000);
+    await entities.update(ctx, "companies", ids[2]!, { industry: "Looms" });
+    const since = await entities.list(ctx.accountId, "companies", { limit: 50, updatedSince: mark });
     expect(since.items.map((c) => c.id)).toEqual([ids[2]]);
     await expect(
       s.entities.list(ctx.accountId, "companies", { limit: 3, cursor: "garbage!" }),
