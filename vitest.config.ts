@@ -7,6 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 const UNIT = [
   "test/archive/zip-reader.test.ts",
+  "test/config/env.test.ts",
   "test/db/references.test.ts",
   "test/exports/batches-ahead.test.ts",
   "test/exports/csv/copy-csv-lines.test.ts",
@@ -22,6 +23,7 @@ const UNIT = [
   "test/mail/templates.test.ts",
   "test/seed/rng-hostile.test.ts",
   "test/storage/local-blob-store.test.ts",
+  "test/verify/manifest-shape.test.ts",
   "test/verify/parsers.test.ts",
   "test/web/password-hash.test.ts",
 ];
