@@ -13,6 +13,8 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ExportContext, ExportFormat } from "../../export-format.js";
 import { backupFileName } from "../../file-name.js";
+import { readAhead } from "../../files/read-ahead.js";
+import { ResumeCopier } from "../../files/resume-copier.js";
 import { type XlsxColumn, XlsxWriter } from "../../xlsx/xlsx-writer.js";
 import { ZipWriter } from "../../zip/zip-writer.js";
 import { asError, settle, writeZipArtifact } from "../../zip-artifact.js";
@@ -22,10 +24,8 @@ import {
   prepareCandidatesReport,
   REPORT_SHEET_NAME,
   RESUME_FILE_COLUMN,
+  RESUMES_DIR,
 } from "../candidates-report/index.js";
-import { RESUMES_DIR } from "../candidates-report/resume-paths.js";
-import { readAhead } from "./read-ahead.js";
-import { ResumeCopier } from "./resume-copier.js";
 
 /** Name of the workbook at the zip's root. */
 export const BACKUP_SHEET_FILE = "Candidates.xlsx";

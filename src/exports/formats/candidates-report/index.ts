@@ -17,8 +17,8 @@ export {
   type CandidateReportRow,
   candidateReportRows,
   countCandidateReportRows,
-  type ReportResume,
 } from "./report-rows.js";
+export { RESUMES_DIR } from "./resume-paths.js";
 
 /** Name of the report's sheet (later sheets of a split: `Candidates (2)`…, SPEC §7). */
 export const REPORT_SHEET_NAME = "Candidates";

@@ -5,8 +5,9 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
+import { compareIds } from "../../compare-ids.js";
 import type { PersonFieldDefinition } from "./columns.js";
-import { compareIds, ResumePathAllocator } from "./resume-paths.js";
+import { ResumePathAllocator } from "./resume-paths.js";
 
 /** Id → display value maps, the custom field columns and the CV name allocator of one export. */
 export interface ReportLookups {

@@ -8,26 +8,17 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema/index.js";
 import { batchesAhead } from "../../batches-ahead.js";
+import type { StoredFile } from "../../files/stored-file.js";
 import type { CellValue } from "../../xlsx/cell-value.js";
 import { customFieldCell, yesNo } from "./columns.js";
 import { type CvRow, loadPersonBatch, type PersonBatch, type PersonRow } from "./report-batch.js";
 import { loadReportLookups, type ReportLookups } from "./report-lookups.js";
 
-/** The CV placed for one row: the person's latest internal CV and its entry name in the backup. */
-export interface ReportResume {
-  attachmentId: string;
-  storageKey: string;
-  /** File name as uploaded. */
-  fileName: string;
-  sizeBytes: number;
-  /** Entry name in the backup zip (`Resumes/<Job opening>/<Stage>/<file>`), also the cell text. */
-  path: string;
-}
-
 /** One report row: its cells in column order, and the CV it points to. */
 export interface CandidateReportRow {
   cells: CellValue[];
-  resume: ReportResume | null;
+  /** The CV placed for the row: the person's latest internal CV at its entry name in the backup. */
+  resume: StoredFile | null;
 }
 
 /** Options of {@link candidateReportRows}. */
@@ -117,7 +108,7 @@ function* personRows(
   }
 }
 
-function toResume(cv: CvRow, path: string): ReportResume {
+function toResume(cv: CvRow, path: string): StoredFile {
   return {
     attachmentId: cv.id,
     storageKey: cv.storage_key,

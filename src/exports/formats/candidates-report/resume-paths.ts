@@ -5,15 +5,9 @@
  * NFC + case folding and stable run to run, because the order of allocation is fixed: openings by
  * job id, stages by position then id, files by candidate (person id, then application id).
  */
-import crypto from "node:crypto";
-import {
-  fitName,
-  foldKey,
-  MAX_ENTRY_PATH_BYTES,
-  safeSegment,
-  splitExtension,
-  UniqueNames,
-} from "../../zip/safe-entry-name.js";
+import { compareIds } from "../../compare-ids.js";
+import { FolderNames } from "../../files/folder-names.js";
+import { MAX_ENTRY_PATH_BYTES, safeSegment, UniqueNames } from "../../zip/safe-entry-name.js";
 
 /** Top folder of the CVs. */
 export const RESUMES_DIR = "Resumes";
@@ -106,51 +100,4 @@ export class ResumePathAllocator {
     const name = safeSegment(fileName, { fallback: "resume", maxBytes: budget });
     return `${folder}/${this.files.take(folder, name, budget)}`;
   }
-}
-
-/** Byte order of ids (SQLite's text order; PostgreSQL's for UUID text), independent of locale. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * {@link UniqueNames} semantics (`name`, `name (2).ext`, … after NFC + case folding) for every
- * folder at once, remembering a 48-bit hash of `folder/foldKey(name)` instead of the name: about
- * a fifth of the memory for a million CVs. A hash collision (~1e-5 at a million names in one
- * folder) can only make a name look taken, i.e. add a needless ` (n)` suffix, deterministically:
- * names stay unique and stable. `next` remembers the last suffix used per colliding name, so a
- * thousand `resume.pdf` in one stage cost a thousand tries, not half a million.
- */
-export class FolderNames {
-  private readonly used = new Set<number>();
-  private readonly next = new Map<number, number>();
-
-  take(folder: string, name: string, maxBytes: number): string {
-    const nfc = name.normalize("NFC");
-    const base = hash48(folder, nfc);
-    if (this.reserve(base)) return nfc;
-    const [stem, ext] = splitExtension(nfc);
-    // Every suffix below the remembered one is taken already (names are never released).
-    for (let n = (this.next.get(base) ?? 1) + 1; ; n++) {
-      const candidate = fitName(stem, ext, maxBytes, ` (${n})`);
-      if (this.reserve(hash48(folder, candidate))) {
-        this.next.set(base, n);
-        return candidate;
-      }
-    }
-  }
-
-  private reserve(key: number): boolean {
-    if (this.used.has(key)) return false;
-    this.used.add(key);
-    return true;
-  }
-}
-
-function hash48(folder: string, name: string): number {
-  const digest = crypto
-    .createHash("sha256")
-    .update(`${folder}\u0000${foldKey(name)}`)
-    .digest();
-  return digest.readUIntBE(0, 6);
 }

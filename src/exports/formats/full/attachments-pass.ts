@@ -6,15 +6,15 @@
 
 import type { CsvFileWriter } from "../../csv/csv-writer.js";
 import type { ExportContext, SavedArtifact } from "../../export-format.js";
+import { FileCopier } from "../../files/file-copier.js";
+import type { MissingFiles } from "../../files/missing-files.js";
+import { readAhead } from "../../files/read-ahead.js";
+import { type OpenedResume, ResumeCopier } from "../../files/resume-copier.js";
+import type { StoredFile } from "../../files/stored-file.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
-import { readAhead } from "../backup/read-ahead.js";
-import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
-import type { ReportResume } from "../candidates-report/report-rows.js";
 import { type FileRecord, loadAttachmentBatch, TYPE_FOLDERS } from "./attachment-batch.js";
 import { attachmentRow, INCLUDED } from "./attachment-rows.js";
 import { EntryPaths, recordFolder } from "./entry-paths.js";
-import { FileCopier } from "./file-copier.js";
-import type { MissingFiles } from "./missing-files.js";
 import { recordName as recordNameOf } from "./tables/record-names.js";
 
 const BATCH_SIZE = 500;
@@ -25,7 +25,7 @@ export const ATTACHMENTS_ZIP_LABEL = "Attachments";
 interface Item {
   file: FileRecord;
   recordName: string | null;
-  resume: ReportResume;
+  resume: StoredFile;
 }
 
 /** Runs the pass; resolves with the saved Attachments zip and how many files it holds. */
@@ -83,7 +83,7 @@ async function* items(ctx: ExportContext): AsyncGenerator<Item> {
     for (const file of files) {
       const recordName = recordNameOf(names, { type: file.entity_type, id: file.entity_id });
       const folder = `${TYPE_FOLDERS[file.entity_type] ?? "Other"}/${recordFolder(recordName, file.entity_id)}`;
-      const resume: ReportResume = {
+      const resume: StoredFile = {
         attachmentId: file.id,
         storageKey: file.storage_key,
         fileName: file.file_name,

@@ -5,16 +5,16 @@
  */
 import type { Kysely } from "kysely";
 import type { DB, Row } from "../../../db/schema/index.js";
+import { compareIds } from "../../compare-ids.js";
 import { ownRows } from "../../own-rows.js";
+import { push } from "../../records/list-map.js";
 import {
   type ContactRow,
   loadContactPoints,
   loadPersonFieldValues,
   loadPersonTags,
   personsBetween,
-  push,
-} from "../candidates-report/report-batch.js";
-import { compareIds } from "../candidates-report/resume-paths.js";
+} from "../../records/person-children.js";
 
 export type PersonRecord = Row<"persons">;
 export type WorkRecord = Pick<

@@ -7,10 +7,12 @@
 import { batchesAhead } from "../../batches-ahead.js";
 import type { CsvFileWriter } from "../../csv/csv-writer.js";
 import type { ExportContext, SavedArtifact } from "../../export-format.js";
+import { FileCopier } from "../../files/file-copier.js";
+import type { MissingFiles } from "../../files/missing-files.js";
+import { readAhead } from "../../files/read-ahead.js";
+import { type OpenedResume, ResumeCopier } from "../../files/resume-copier.js";
+import type { StoredFile } from "../../files/stored-file.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
-import { readAhead } from "../backup/read-ahead.js";
-import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
-import type { ReportResume } from "../candidates-report/report-rows.js";
 import { attachmentRow, INCLUDED } from "./attachment-rows.js";
 import {
   type CandidateBatch,
@@ -20,8 +22,6 @@ import {
 } from "./candidate-batch.js";
 import { type CandidateLookups, candidateRow } from "./candidate-columns.js";
 import { EntryPaths, recordFolder } from "./entry-paths.js";
-import { FileCopier } from "./file-copier.js";
-import type { MissingFiles } from "./missing-files.js";
 
 /** Persons per batch: ~10 queries per 500 persons. */
 const BATCH_SIZE = 500;
@@ -31,7 +31,7 @@ const READ_AHEAD = 8;
 export const CVS_ZIP_LABEL = "Internal CVs";
 
 type Item =
-  | { cv: CvRecord; resume: ReportResume; owner: string }
+  | { cv: CvRecord; resume: StoredFile; owner: string }
   | { person: PersonRecord; batch: CandidateBatch };
 
 /** Where the pass writes, besides the zip. */
@@ -112,7 +112,7 @@ function* batchItems(batch: CandidateBatch, paths: EntryPaths): Generator<Item> 
     const owner = `${person.first_name} ${person.last_name}`.trim();
     const folder = recordFolder(owner, person.id);
     for (const cv of batch.cvs.get(person.id) ?? []) {
-      const resume: ReportResume = {
+      const resume: StoredFile = {
         attachmentId: cv.id,
         storageKey: cv.storage_key,
         fileName: cv.file_name,

@@ -11,10 +11,10 @@ import { addMetered } from "../../artifact-meter.js";
 import { BOM, csvLine, HUMAN_CSV } from "../../csv/csv-dialect.js";
 import { csvStream } from "../../csv/csv-writer.js";
 import type { ExportContext, SavedArtifact } from "../../export-format.js";
+import type { MissingFiles } from "../../files/missing-files.js";
 import { type ManifestFile, type ManifestPart, type ManifestTable, manifestStream } from "../../manifest.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
 import { ATTACHMENT_HEADER } from "./attachment-rows.js";
-import type { MissingFiles } from "./missing-files.js";
 import { DATA_TABLES } from "./tables/index.js";
 
 /** Format name and version in `manifest.json` (bump the version when a column changes meaning). */

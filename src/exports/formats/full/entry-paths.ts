@@ -5,8 +5,8 @@
  * every folder unique and stable across runs even when two candidates share a name; the name
  * makes the zip browsable. Paths stay ≤ 200 bytes for Windows extraction headroom.
  */
+import { FolderNames } from "../../files/folder-names.js";
 import { MAX_ENTRY_PATH_BYTES, safeSegment } from "../../zip/safe-entry-name.js";
-import { FolderNames } from "../candidates-report/resume-paths.js";
 
 /** Byte budget of the record-name part of a folder (the id suffix comes on top). */
 const NAME_MAX_BYTES = 80;

@@ -16,13 +16,13 @@ import { HUMAN_CSV } from "../../csv/csv-dialect.js";
 import { CsvFileWriter } from "../../csv/csv-writer.js";
 import type { ExportContext, ExportFormat } from "../../export-format.js";
 import { exportFileName } from "../../file-name.js";
+import { MissingFiles } from "../../files/missing-files.js";
 import { ATTACHMENTS_ZIP_LABEL, writeAttachmentsPass } from "./attachments-pass.js";
 import { candidateHeader } from "./candidate-columns.js";
 import { CVS_ZIP_LABEL, writeCandidatesPass } from "./candidates-pass.js";
 import { attachmentsCsv, writeDataFiles } from "./data-files.js";
 import { countWork, loadCandidateLookups } from "./lookups.js";
 import { writeMasterCsv } from "./master-csv.js";
-import { MissingFiles } from "./missing-files.js";
 import { DATA_TABLES } from "./tables/index.js";
 
 /** Label of the Data Files part in the master CSV. */

@@ -10,12 +10,12 @@
  * rejects, and the job layer retries the export.
  */
 import type { ExportContext } from "../../export-format.js";
+import { FileCopier } from "../../files/file-copier.js";
+import type { MissingFiles } from "../../files/missing-files.js";
+import { readAhead } from "../../files/read-ahead.js";
+import { type OpenedResume, ResumeCopier } from "../../files/resume-copier.js";
+import type { StoredFile } from "../../files/stored-file.js";
 import type { ZipWriter } from "../../zip/zip-writer.js";
-import { readAhead } from "../backup/read-ahead.js";
-import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
-import type { ReportResume } from "../candidates-report/report-rows.js";
-import { FileCopier } from "../full/file-copier.js";
-import type { MissingFiles } from "../full/missing-files.js";
 import { attachmentEntryPath, FILES_DIR } from "./layout.js";
 
 /** Attachments per query. */
@@ -61,7 +61,7 @@ export async function writeAttachmentFiles(
 }
 
 /** The account's attachments in id order, as files to copy. */
-async function* attachments(ctx: ExportContext): AsyncGenerator<ReportResume> {
+async function* attachments(ctx: ExportContext): AsyncGenerator<StoredFile> {
   let after = "";
   for (;;) {
     ctx.signal.throwIfAborted();

@@ -2,10 +2,12 @@
  * `Companies.csv`: one row per client company, with its owner, tags, the enrichment JSON exactly
  * as stored, and one column per company custom field (before the stamps, as in `Candidates.csv`).
  */
+
+import { loadTags } from "../../../records/tags.js";
 import type { CsvTable } from "./csv-table.js";
 import { fieldCells, loadCustomFieldColumns, loadFieldValues } from "./custom-fields.js";
 import { keysetRows } from "./keyset.js";
-import { joinList, loadTags, loadUserNames, lookup } from "./lookups.js";
+import { joinList, loadUserNames, lookup } from "./lookups.js";
 
 const HEADER = [
   "Company ID",

@@ -6,8 +6,10 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../../db/schema/index.js";
+import { compareIds } from "../../../compare-ids.js";
+import { push } from "../../../records/list-map.js";
 import type { Span } from "./keyset.js";
-import { compareIds, ownRows, push } from "./lookups.js";
+import { ownRows } from "./lookups.js";
 
 /** E-mails and phones per person id: the primary one first, then by position, then by id. */
 export interface ContactChannels {

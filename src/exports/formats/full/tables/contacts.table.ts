@@ -3,19 +3,13 @@
  * e-mails and phones, the company, the status and its history, tags and client contact custom
  * fields.
  */
+
+import { loadTags } from "../../../records/tags.js";
 import { loadContactChannels, loadStatusHistory } from "./contact-details.js";
 import type { CsvTable } from "./csv-table.js";
 import { fieldCells, loadCustomFieldColumns, loadFieldValues } from "./custom-fields.js";
 import { keysetRows } from "./keyset.js";
-import {
-  distinctIds,
-  joinList,
-  loadCompanyNames,
-  loadTags,
-  loadUserNames,
-  lookup,
-  ownRows,
-} from "./lookups.js";
+import { distinctIds, joinList, loadCompanyNames, loadUserNames, lookup, ownRows } from "./lookups.js";
 
 const HEADER = [
   "Contact ID",

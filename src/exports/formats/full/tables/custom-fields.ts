@@ -6,9 +6,10 @@
  */
 import type { Kysely } from "kysely";
 import type { CUSTOM_FIELD_ENTITIES, DB } from "../../../../db/schema/index.js";
+import { compareIds } from "../../../compare-ids.js";
 import type { CsvValue } from "../../../csv/csv-dialect.js";
 import type { Span } from "./keyset.js";
-import { compareIds, joinList, ownRows } from "./lookups.js";
+import { joinList, ownRows } from "./lookups.js";
 
 type FieldEntity = (typeof CUSTOM_FIELD_ENTITIES)[number];
 

@@ -5,8 +5,10 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../../db/schema/index.js";
+import { compareIds } from "../../../compare-ids.js";
+import { push } from "../../../records/list-map.js";
 import type { Span } from "./keyset.js";
-import { compareIds, ownRows, push } from "./lookups.js";
+import { ownRows } from "./lookups.js";
 
 /** What a job row shows of its children, per job id. */
 export interface JobDetails {

@@ -3,11 +3,13 @@
  * companies, pipeline (stage names in order), tags and one column per job custom field (before the
  * stamps, as in `Candidates.csv`).
  */
+
+import { loadTags } from "../../../records/tags.js";
 import type { CsvTable } from "./csv-table.js";
 import { fieldCells, loadCustomFieldColumns, loadFieldValues } from "./custom-fields.js";
 import { loadJobDetails } from "./job-details.js";
 import { keysetRows } from "./keyset.js";
-import { distinctIds, joinList, loadCompanyNames, loadTags, loadUserNames, lookup } from "./lookups.js";
+import { distinctIds, joinList, loadCompanyNames, loadUserNames, lookup } from "./lookups.js";
 
 const HEADER = [
   "Job ID",

@@ -4,7 +4,10 @@
  */
 import { batchesAhead } from "../../../batches-ahead.js";
 import type { CsvValue } from "../../../csv/csv-dialect.js";
+import type { Span } from "../../../records/span.js";
 import type { CsvTableSource } from "./csv-table.js";
+
+export type { Span };
 
 /** Rows per batch: one round of lookups per 1,000 rows keeps queries few and memory flat. */
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -20,18 +23,6 @@ export interface BatchedSource extends CsvTableSource {
  * query has one shape.
  */
 export const START = "";
-
-/**
- * First and last id of a batch. As a batch is a run of consecutive ids of the account's table,
- * "account_id = ? and id between first and last" is exactly the batch: child queries are driven
- * from that range rather than `child.parent_id in (…1,000 ids)`, for which SQLite's planner
- * (without ANALYZE statistics) prefers the child's `(account_id, …)` index and reads the whole
- * account's rows for every batch.
- */
-export interface Span {
-  first: string;
-  last: string;
-}
 
 /** Loads up to `limit` rows of the table with id > `after`, ordered by id. */
 export type PageLoader<R> = (after: string, limit: number) => Promise<R[]>;

@@ -1,15 +1,11 @@
 /**
- * Lookups shared by the Data Files tables: names behind ids, tags, and the small helpers that
+ * Lookups shared by the Data Files tables: names behind ids, and the small helpers that
  * shape lists into cells. Every row read is of the export's account (checked in SQL, or by
  * {@link ownRows} for key lookups); no query runs for an empty id list.
  */
 import type { Kysely } from "kysely";
-import type { DB, TAGGABLE_ENTITIES } from "../../../../db/schema/index.js";
+import type { DB } from "../../../../db/schema/index.js";
 import { ownRows } from "../../../own-rows.js";
-import { compareIds } from "../../candidates-report/resume-paths.js";
-import type { Span } from "./keyset.js";
-
-export { compareIds };
 
 /** Separator of list values inside one cell (SPEC §2.2 tables: lists joined with "; "). */
 export const LIST_SEPARATOR = "; ";
@@ -22,13 +18,6 @@ export function joinList(values: readonly string[]): string | null {
 /** "First Last", leaving out an empty part (the same display name as the Candidates report). */
 export function personName(first: string, last: string): string {
   return [first, last].filter((s) => s !== "").join(" ");
-}
-
-/** Appends `value` to the list of `key`. */
-export function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** The distinct non-null ids of `values`, for an `in (…)` list. */
@@ -101,31 +90,4 @@ export async function loadJobTitles(
     .where("id", "in", ids)
     .execute();
   return new Map(ownRows(rows, accountId).map((r) => [r.id, r.title]));
-}
-
-/**
- * Tag names per record of one batch of a taggable table, sorted by code point (the same order on
- * both databases). Driven from the taggings' `(entity_type, entity_id)` index over the batch's id
- * range (see {@link Span}), then tags by primary key; the range also holds other accounts' ids,
- * whose rows {@link ownRows} drops.
- */
-export async function loadTags(
-  db: Kysely<DB>,
-  accountId: string,
-  entityType: (typeof TAGGABLE_ENTITIES)[number],
-  span: Span,
-): Promise<Map<string, string[]>> {
-  const rows = await db
-    .selectFrom("taggings as tg")
-    .innerJoin("tags as t", "t.id", "tg.tag_id")
-    .select(["tg.account_id", "t.account_id as tag_account_id", "tg.entity_id", "t.name"])
-    .where("tg.entity_type", "=", entityType)
-    .where("tg.entity_id", ">=", span.first)
-    .where("tg.entity_id", "<=", span.last)
-    .execute();
-  const own = ownRows(rows, accountId).filter((r) => r.tag_account_id === accountId);
-  own.sort((a, b) => compareIds(a.name, b.name));
-  const tags = new Map<string, string[]>();
-  for (const r of own) push(tags, r.entity_id, r.name);
-  return tags;
 }

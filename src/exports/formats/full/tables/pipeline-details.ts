@@ -5,8 +5,10 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../../db/schema/index.js";
+import { compareIds } from "../../../compare-ids.js";
+import { push } from "../../../records/list-map.js";
 import type { Span } from "./keyset.js";
-import { compareIds, distinctIds, ownRows, push } from "./lookups.js";
+import { distinctIds, ownRows } from "./lookups.js";
 
 /** A stage event as the history shows it. */
 export interface StageEventRow {

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import fs from "node:fs";
 import readline from "node:readline";
-import type { ExportWarning } from "../../export-format.js";
+import type { ExportWarning } from "../export-format.js";
 
 /** A file left out of the export, as `manifest.json` lists it (SPEC §3). */
 export interface MissingFile {

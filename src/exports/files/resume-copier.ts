@@ -7,10 +7,10 @@
  * each CV costs a HEAD and a GET round trip, which would otherwise be paid one after another.
  */
 import { addAbortSignal, type Readable } from "node:stream";
-import { type BlobInfo, BlobNotFoundError } from "../../../storage/blob-store.js";
-import type { ExportContext } from "../../export-format.js";
-import type { ZipWriter } from "../../zip/zip-writer.js";
-import type { ReportResume } from "../candidates-report/index.js";
+import { type BlobInfo, BlobNotFoundError } from "../../storage/blob-store.js";
+import type { ExportContext } from "../export-format.js";
+import type { ZipWriter } from "../zip/zip-writer.js";
+import type { StoredFile } from "./stored-file.js";
 
 /** Reason recorded for a CV whose file is not in storage. */
 export const MISSING_REASON = "missing from storage";
@@ -29,12 +29,12 @@ export class ResumeCopier {
   ) {}
 
   /** Starts opening `resume`; never rejects (a failure is kept for {@link add} to throw in turn). */
-  open(resume: ReportResume): Promise<OpenedResume> {
+  open(resume: StoredFile): Promise<OpenedResume> {
     return this.tryOpen(resume).catch((error: unknown) => ({ error }));
   }
 
   /** Adds an opened CV at `resume.path`; false (and a warning) when it cannot be included. */
-  async add(resume: ReportResume, opened: OpenedResume): Promise<boolean> {
+  async add(resume: StoredFile, opened: OpenedResume): Promise<boolean> {
     if ("error" in opened) throw opened.error;
     if ("skip" in opened) {
       this.ctx.warn({
@@ -61,7 +61,7 @@ export class ResumeCopier {
     });
   }
 
-  private async tryOpen(resume: ReportResume): Promise<OpenedResume> {
+  private async tryOpen(resume: StoredFile): Promise<OpenedResume> {
     // The size is checked before the entry starts: a STORE entry declares it up front, and a
     // short or long file found half-way would already have broken the archive.
     if (this.last?.key !== resume.storageKey) {

@@ -1,6 +1,6 @@
 /** The backup's bounded read-ahead: order kept, depth bounded, source pulled one at a time. */
 import { describe, expect, it } from "vitest";
-import { readAhead } from "../../../src/exports/formats/backup/read-ahead.js";
+import { readAhead } from "../../../src/exports/files/read-ahead.js";
 
 function source(n: number, log: string[]) {
   let active = 0;

@@ -1,8 +1,8 @@
-import type { ExportContext, ExportWarning } from "../../export-format.js";
-import type { ZipWriter } from "../../zip/zip-writer.js";
-import { type OpenedResume, ResumeCopier } from "../backup/resume-copier.js";
-import type { ReportResume } from "../candidates-report/report-rows.js";
+import type { ExportContext, ExportWarning } from "../export-format.js";
+import type { ZipWriter } from "../zip/zip-writer.js";
 import type { MissingFiles } from "./missing-files.js";
+import { type OpenedResume, ResumeCopier } from "./resume-copier.js";
+import type { StoredFile } from "./stored-file.js";
 
 /**
  * Copies stored files into one zip of the full export (the backup's {@link ResumeCopier}: opened
@@ -29,12 +29,12 @@ export class FileCopier {
   }
 
   /** Starts opening a file (see `readAhead`); never rejects. */
-  open(file: ReportResume): Promise<OpenedResume> {
+  open(file: StoredFile): Promise<OpenedResume> {
     return this.copier.open(file);
   }
 
   /** Adds an opened file: null when it is in the zip, else why it is not (and it is listed). */
-  async add(file: ReportResume, opened: OpenedResume): Promise<string | null> {
+  async add(file: StoredFile, opened: OpenedResume): Promise<string | null> {
     this.last = null;
     if (await this.copier.add(file, opened)) {
       this.files++;
