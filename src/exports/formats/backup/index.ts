@@ -13,8 +13,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ExportContext, ExportFormat } from "../../export-format.js";
 import { backupFileName } from "../../file-name.js";
-import { readAhead } from "../../files/read-ahead.js";
-import { ResumeCopier } from "../../files/resume-copier.js";
+import { copyFiles } from "../../files/copy-files.js";
 import { type XlsxColumn, XlsxWriter } from "../../xlsx/xlsx-writer.js";
 import { ZipWriter } from "../../zip/zip-writer.js";
 import { asError, settle, writeZipArtifact } from "../../zip-artifact.js";
@@ -29,11 +28,6 @@ import {
 
 /** Name of the workbook at the zip's root. */
 export const BACKUP_SHEET_FILE = "Candidates.xlsx";
-/**
- * CVs opened ahead of the one being written: hides storage round trips (an S3 HEAD + GET per CV)
- * behind the copy of the previous ones; each holds at most one open stream.
- */
-const READ_AHEAD = 8;
 /** Progress is reported once per this many rows, and at the start and the end. */
 const PROGRESS_EVERY = 200;
 
@@ -80,22 +74,13 @@ async function writeEntries(
     inner.abort(asError(err)),
   );
   try {
-    const copier = new ResumeCopier(ctx, zip);
-    const ahead = readAhead(
-      rows,
-      READ_AHEAD,
-      (row) => (row.resume ? copier.open(row.resume) : null),
-      (opened) => opened && ResumeCopier.discard(opened),
-    );
+    const copied = copyFiles(ctx, zip, rows, { fileOf: (row) => row.resume });
     let done = 0;
     ctx.progress(0, total);
-    for await (const { item: row, started } of ahead) {
-      if (ctx.signal.aborted) {
-        if (started) ResumeCopier.discard(started);
-        throw ctx.signal.reason;
-      }
+    for await (const { item: row, skipped } of copied) {
       let cells = row.cells;
-      if (row.resume && started && !(await copier.add(row.resume, await started))) {
+      if (row.resume && skipped !== null) {
+        // The cell says "missing from storage" whatever the reason (the warning has it).
         cells = [...cells];
         cells[RESUME_FILE_COLUMN] = `[missing from storage] ${row.resume.fileName}`;
       }

@@ -6,10 +6,8 @@
 
 import type { CsvFileWriter } from "../../csv/csv-writer.js";
 import type { ExportContext, SavedArtifact } from "../../export-format.js";
-import { FileCopier } from "../../files/file-copier.js";
+import { copyFiles } from "../../files/copy-files.js";
 import type { MissingFiles } from "../../files/missing-files.js";
-import { readAhead } from "../../files/read-ahead.js";
-import { type OpenedResume, ResumeCopier } from "../../files/resume-copier.js";
 import type { StoredFile } from "../../files/stored-file.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
 import { type FileRecord, loadAttachmentBatch, TYPE_FOLDERS } from "./attachment-batch.js";
@@ -18,7 +16,6 @@ import { EntryPaths, recordFolder } from "./entry-paths.js";
 import { recordName as recordNameOf } from "./tables/record-names.js";
 
 const BATCH_SIZE = 500;
-const READ_AHEAD = 8;
 /** How the Attachments zip is named in `Attachments.csv` and the master CSV. */
 export const ATTACHMENTS_ZIP_LABEL = "Attachments";
 
@@ -35,25 +32,17 @@ export async function writeAttachmentsPass(
   users: ReadonlyMap<string, string>,
   sinks: { attachments: CsvFileWriter; missing: MissingFiles; onFile(): void },
 ): Promise<{ artifact: SavedArtifact; files: number }> {
-  let copier: FileCopier | undefined;
+  let files = 0;
   const artifact = await writeZipArtifact(
     ctx,
     { part: "attachments", fileName: spec.fileName, contentType: "application/zip" },
     async (zip) => {
-      const files = new FileCopier(ctx, zip, "attachments", sinks.missing);
-      copier = files;
-      const ahead = readAhead(
-        items(ctx),
-        READ_AHEAD,
-        (item): Promise<OpenedResume> => files.open(item.resume),
-        (opened) => ResumeCopier.discard(opened),
-      );
-      for await (const { item, started } of ahead) {
-        if (ctx.signal.aborted) {
-          ResumeCopier.discard(started);
-          throw ctx.signal.reason;
-        }
-        const missing = await files.add(item.resume, await started);
+      const copied = copyFiles(ctx, zip, items(ctx), {
+        fileOf: (item) => item.resume,
+        missing: { list: sinks.missing, part: "attachments" },
+      });
+      for await (const { item, skipped: missing } of copied) {
+        if (missing === null) files++;
         await sinks.attachments.write(
           attachmentRow(
             item.file,
@@ -70,7 +59,7 @@ export async function writeAttachmentsPass(
       }
     },
   );
-  return { artifact, files: copier?.files ?? 0 };
+  return { artifact, files };
 }
 
 /** Attachments in id order; a record's files need not come together (see `EntryPaths`). */

@@ -7,10 +7,8 @@
 import { batchesAhead } from "../../batches-ahead.js";
 import type { CsvFileWriter } from "../../csv/csv-writer.js";
 import type { ExportContext, SavedArtifact } from "../../export-format.js";
-import { FileCopier } from "../../files/file-copier.js";
+import { copyFiles } from "../../files/copy-files.js";
 import type { MissingFiles } from "../../files/missing-files.js";
-import { readAhead } from "../../files/read-ahead.js";
-import { type OpenedResume, ResumeCopier } from "../../files/resume-copier.js";
 import type { StoredFile } from "../../files/stored-file.js";
 import { writeZipArtifact } from "../../zip-artifact.js";
 import { attachmentRow, INCLUDED } from "./attachment-rows.js";
@@ -25,8 +23,6 @@ import { EntryPaths, recordFolder } from "./entry-paths.js";
 
 /** Persons per batch: ~10 queries per 500 persons. */
 const BATCH_SIZE = 500;
-/** CVs opened ahead of the one being copied (hides storage round trips, as in the backup). */
-const READ_AHEAD = 8;
 /** How the Internal CVs zip is named in `Attachments.csv` and the master CSV. */
 export const CVS_ZIP_LABEL = "Internal CVs";
 
@@ -50,32 +46,24 @@ export async function writeCandidatesPass(
   lookups: CandidateLookups,
   sinks: CandidatesPassSinks,
 ): Promise<{ artifact: SavedArtifact; files: number }> {
-  let copier: FileCopier | undefined;
+  let files = 0;
   const artifact = await writeZipArtifact(
     ctx,
     { part: "cvs", fileName: spec.fileName, contentType: "application/zip" },
     async (zip) => {
-      const files = new FileCopier(ctx, zip, "cvs", sinks.missing);
-      copier = files;
-      const ahead = readAhead(
-        items(ctx),
-        READ_AHEAD,
-        (item): Promise<OpenedResume> | null => ("cv" in item ? files.open(item.resume) : null),
-        (opened) => opened && ResumeCopier.discard(opened),
-      );
+      const copied = copyFiles(ctx, zip, items(ctx), {
+        fileOf: (item) => ("cv" in item ? item.resume : null),
+        missing: { list: sinks.missing, part: "cvs" },
+      });
       let cvFiles: string[] = [];
-      for await (const { item, started } of ahead) {
-        if (ctx.signal.aborted) {
-          if (started) ResumeCopier.discard(started);
-          throw ctx.signal.reason;
-        }
+      for await (const { item, skipped: missing } of copied) {
         if ("person" in item) {
           await sinks.candidates.write(candidateRow(item.person, item.batch, lookups, cvFiles));
           cvFiles = [];
           sinks.onPerson();
           continue;
         }
-        const missing = await files.add(item.resume, await started!);
+        if (missing === null) files++;
         cvFiles.push(missing === null ? item.resume.path : `[${missing}] ${item.cv.file_name}`);
         await sinks.attachments.write(
           attachmentRow(
@@ -92,7 +80,7 @@ export async function writeCandidatesPass(
       }
     },
   );
-  return { artifact, files: copier?.files ?? 0 };
+  return { artifact, files };
 }
 
 /** Each person's CVs (in upload order), then the person; one batch read ahead (batches-ahead.ts). */

@@ -3,25 +3,20 @@
  * is attached to, at `files/<attachment id>/<safe file name>`, in attachment id order, STOREd
  * (CVs and documents are compressed already) with the row's `size_bytes` declared up front.
  *
- * The copy is the backup's (`ResumeCopier` through the full export's `FileCopier`): files are
- * opened a few ahead, their size checked in storage before the entry starts; a file missing from
- * storage or of another size is left out with a warning and listed in the manifest (SPEC §3:
- * never fatal, never silent), and its row's `path` is then empty. Any other storage error
- * rejects, and the job layer retries the export.
+ * The copy is every format's (`copyFiles`): files are opened a few ahead, their size checked in
+ * storage before the entry starts; a file missing from storage or of another size is left out
+ * with a warning and listed in the manifest (SPEC §3: never fatal, never silent), and its row's
+ * `path` is then empty. Any other storage error rejects, and the job layer retries the export.
  */
 import type { ExportContext } from "../../export-format.js";
-import { FileCopier } from "../../files/file-copier.js";
+import { copyFiles } from "../../files/copy-files.js";
 import type { MissingFiles } from "../../files/missing-files.js";
-import { readAhead } from "../../files/read-ahead.js";
-import { type OpenedResume, ResumeCopier } from "../../files/resume-copier.js";
 import type { StoredFile } from "../../files/stored-file.js";
 import type { ZipWriter } from "../../zip/zip-writer.js";
 import { attachmentEntryPath, FILES_DIR } from "./layout.js";
 
 /** Attachments per query. */
 const BATCH_SIZE = 500;
-/** Files opened ahead of the one being written (hides S3 round trips, as in the backup). */
-const READ_AHEAD = 8;
 
 /** What the pass put in the zip, and which attachments it had to leave out. */
 export interface FilesPassResult {
@@ -38,26 +33,22 @@ export async function writeAttachmentFiles(
   missingList: MissingFiles,
   onFile: () => void,
 ): Promise<FilesPassResult> {
-  const copier = new FileCopier(ctx, zip, FILES_DIR, missingList);
   // Ids only (not paths or reasons: those go to the temp file): 100,000 ids are a few MB.
   const missing = new Set<string>();
+  let entries = 0;
   let bytes = 0;
-  const ahead = readAhead(
-    attachments(ctx),
-    READ_AHEAD,
-    (file): Promise<OpenedResume> => copier.open(file),
-    (opened) => ResumeCopier.discard(opened),
-  );
-  for await (const { item, started } of ahead) {
-    if (ctx.signal.aborted) {
-      ResumeCopier.discard(started);
-      throw ctx.signal.reason;
-    }
-    if ((await copier.add(item, await started)) === null) bytes += item.sizeBytes;
-    else missing.add(item.attachmentId);
+  const copied = copyFiles(ctx, zip, attachments(ctx), {
+    fileOf: (file) => file,
+    missing: { list: missingList, part: FILES_DIR },
+  });
+  for await (const { item, skipped } of copied) {
+    if (skipped === null) {
+      entries++;
+      bytes += item.sizeBytes;
+    } else missing.add(item.attachmentId);
     onFile();
   }
-  return { entries: copier.files, bytes, missing };
+  return { entries, bytes, missing };
 }
 
 /** The account's attachments in id order, as files to copy. */
