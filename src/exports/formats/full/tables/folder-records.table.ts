@@ -4,40 +4,31 @@
  * own. "Folder Record ID" is the membership's own id. Lists are few (loaded once); member names
  * are resolved per batch.
  */
-import type { CsvTable } from "./csv-table.js";
-import { keysetRows } from "./keyset.js";
+import { STAMP_COLUMNS, selectRows } from "./data-table.js";
 import { loadUserNames, lookup } from "./lookups.js";
 import { loadRecordNames, recordName } from "./record-names.js";
 
-const HEADER = [
-  "Folder Record ID",
-  "Folder ID",
-  "Folder Name",
-  "Folder Type",
-  "Parent Folder ID",
-  "Parent Folder Name",
-  "Folder Owner ID",
-  "Folder Owner",
-  "Record Type",
-  "Record ID",
-  "Record Name",
-  "Added By ID",
-  "Added By",
-  "Added At",
-  "Created At",
-  "Updated At",
-];
+const members = selectRows("list_members", [
+  ...([
+    "list_id",
+    "entity_type",
+    "entity_id",
+    "added_by_id",
+    "added_at",
+    "created_at",
+    "updated_at",
+  ] as const),
+]);
 
 /** `Folder_Records.csv` of the Data Files zip. */
-export const folderRecordsTable: CsvTable = {
+export const folderRecordsTable = members.asCsv({
   file: "Folder_Records.csv",
   rowsOf: "list_members",
   description:
     "Records kept in lists and folders: the folder, the record (type, id, name) and when it was added.",
-  async open(source) {
-    const { db, accountId } = source;
-    const users = await loadUserNames(db, accountId);
-    const lists = new Map(
+  once: async ({ db, accountId }) => ({
+    users: await loadUserNames(db, accountId),
+    lists: new Map(
       (
         await db
           .selectFrom("lists")
@@ -45,37 +36,36 @@ export const folderRecordsTable: CsvTable = {
           .where("account_id", "=", accountId)
           .execute()
       ).map((l) => [l.id, l]),
-    );
-    const rows = keysetRows(
-      source,
-      (after, limit) =>
-        db
-          .selectFrom("list_members")
-          .select(["id", "list_id", "entity_type", "entity_id", "added_by_id", "added_at"])
-          .select(["created_at", "updated_at"])
-          .where("account_id", "=", accountId)
-          .where("id", ">", after)
-          .orderBy("id")
-          .limit(limit)
-          .execute(),
-      async (batch) => {
-        const names = await loadRecordNames(
-          db,
-          accountId,
-          batch.map((m) => ({ type: m.entity_type, id: m.entity_id })),
-        );
-        return batch.map((m) => {
-          const list = lists.get(m.list_id);
-          const parentId = list?.parent_id ?? null;
-          return [
-            ...[m.id, m.list_id, list?.name, list?.kind, parentId, lookup(lists, parentId)?.name],
-            ...[list?.owner_id, lookup(users, list?.owner_id ?? null), m.entity_type, m.entity_id],
-            ...[recordName(names, { type: m.entity_type, id: m.entity_id }), m.added_by_id],
-            ...[lookup(users, m.added_by_id), m.added_at, m.created_at, m.updated_at],
-          ];
-        });
-      },
-    );
-    return { header: [...HEADER], rows };
-  },
-};
+    ),
+  }),
+  batch: async ({ db, accountId }, batch) => ({
+    names: await loadRecordNames(
+      db,
+      accountId,
+      batch.map((m) => ({ type: m.entity_type, id: m.entity_id })),
+    ),
+  }),
+  columns: [
+    { header: "Folder Record ID", cell: (m) => m.id },
+    { header: "Folder ID", cell: (m) => m.list_id },
+    { header: "Folder Name", cell: (m, lk) => lk.lists.get(m.list_id)?.name },
+    { header: "Folder Type", cell: (m, lk) => lk.lists.get(m.list_id)?.kind },
+    { header: "Parent Folder ID", cell: (m, lk) => lk.lists.get(m.list_id)?.parent_id ?? null },
+    {
+      header: "Parent Folder Name",
+      cell: (m, lk) => lookup(lk.lists, lk.lists.get(m.list_id)?.parent_id ?? null)?.name,
+    },
+    { header: "Folder Owner ID", cell: (m, lk) => lk.lists.get(m.list_id)?.owner_id },
+    { header: "Folder Owner", cell: (m, lk) => lookup(lk.users, lk.lists.get(m.list_id)?.owner_id ?? null) },
+    { header: "Record Type", cell: (m) => m.entity_type },
+    { header: "Record ID", cell: (m) => m.entity_id },
+    {
+      header: "Record Name",
+      cell: (m, lk) => recordName(lk.names, { type: m.entity_type, id: m.entity_id }),
+    },
+    { header: "Added By ID", cell: (m) => m.added_by_id },
+    { header: "Added By", cell: (m, lk) => lookup(lk.users, m.added_by_id) },
+    { header: "Added At", cell: (m) => m.added_at },
+    ...STAMP_COLUMNS,
+  ],
+});

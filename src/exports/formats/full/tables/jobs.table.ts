@@ -3,89 +3,67 @@
  * companies, pipeline (stage names in order), tags and one column per job custom field (before the
  * stamps, as in `Candidates.csv`).
  */
-
 import { loadTags } from "../../../records/tags.js";
-import type { CsvTable } from "./csv-table.js";
-import { fieldCells, loadCustomFieldColumns, loadFieldValues } from "./custom-fields.js";
+import { STAMP_COLUMNS, selectRows } from "./data-table.js";
 import { loadJobDetails } from "./job-details.js";
-import { keysetRows } from "./keyset.js";
 import { distinctIds, joinList, loadCompanyNames, loadUserNames, lookup } from "./lookups.js";
-
-const HEADER = [
-  "Job ID",
-  "Title",
-  "Company ID",
-  "Company Name",
-  "Department",
-  "Location",
-  "Employment Type",
-  "State",
-  "Openings",
-  "Owner ID",
-  "Owner",
-  "Team Member IDs",
-  "Team Members",
-  "Client Contact IDs",
-  "Target Company IDs",
-  "Target Company Names",
-  "Pipeline Stages",
-  "Description",
-  "Tags",
-];
 
 /** Separator of the pipeline's stage names: they read as steps, and "; " is for plain lists. */
 const STAGE_SEPARATOR = " > ";
 
+const jobs = selectRows("jobs", [
+  ...(["title", "company_id", "department", "location", "employment_type", "state"] as const),
+  ...(["openings", "owner_id", "description", "created_at", "updated_at"] as const),
+]);
+
 /** `Jobs.csv` of the Data Files zip. */
-export const jobsTable: CsvTable = {
+export const jobsTable = jobs.asCsv({
   file: "Jobs.csv",
   rowsOf: "jobs",
   description:
     "Job openings: company, details, state, owner, team, client contacts, target companies, pipeline stages, custom fields.",
-  async open(source) {
-    const { db, accountId } = source;
-    const users = await loadUserNames(db, accountId);
-    const fields = await loadCustomFieldColumns(db, accountId, "job", HEADER);
-    const rows = keysetRows(
-      source,
-      (after, limit) =>
-        db
-          .selectFrom("jobs")
-          .select(["id", "title", "company_id", "department", "location", "employment_type", "state"])
-          .select(["openings", "owner_id", "description", "created_at", "updated_at"])
-          .where("account_id", "=", accountId)
-          .where("id", ">", after)
-          .orderBy("id")
-          .limit(limit)
-          .execute(),
-      async (batch, span) => {
-        const details = await loadJobDetails(db, accountId, span);
-        const companyIds = distinctIds([
-          ...batch.map((j) => j.company_id),
-          ...[...details.targets.values()].flat(),
-        ]);
-        const companies = await loadCompanyNames(db, accountId, companyIds);
-        const tags = await loadTags(db, accountId, "job", span);
-        const values = await loadFieldValues(db, accountId, "job", span);
-        return batch.map((j) => {
-          const team = details.team.get(j.id) ?? [];
-          const members = team.map((t) => `${users.get(t.userId) ?? t.userId} (${t.role})`);
-          const targets = details.targets.get(j.id) ?? [];
-          return [
-            ...[j.id, j.title, j.company_id, lookup(companies, j.company_id), j.department, j.location],
-            ...[j.employment_type, j.state, j.openings, j.owner_id, lookup(users, j.owner_id)],
-            ...[joinList(team.map((t) => t.userId)), joinList(members)],
-            ...[joinList(details.contacts.get(j.id) ?? []), joinList(targets)],
-            ...[joinList(targets.map((id) => companies.get(id) ?? id))],
-            ...[(details.stages.get(j.id) ?? []).join(STAGE_SEPARATOR) || null, j.description],
-            joinList(tags.get(j.id) ?? []),
-            ...fieldCells(fields, values, j.id),
-            j.created_at,
-            j.updated_at,
-          ];
-        });
-      },
-    );
-    return { header: fields.header, rows };
+  once: async ({ db, accountId }) => ({ users: await loadUserNames(db, accountId) }),
+  batch: async ({ db, accountId }, batch, span) => {
+    const details = await loadJobDetails(db, accountId, span);
+    const companyIds = distinctIds([
+      ...batch.map((j) => j.company_id),
+      ...[...details.targets.values()].flat(),
+    ]);
+    const companies = await loadCompanyNames(db, accountId, companyIds);
+    const tags = await loadTags(db, accountId, "job", span);
+    return { ...details, companies, tags };
   },
-};
+  customFields: "job",
+  columns: [
+    { header: "Job ID", cell: (j) => j.id },
+    { header: "Title", cell: (j) => j.title },
+    { header: "Company ID", cell: (j) => j.company_id },
+    { header: "Company Name", cell: (j, lk) => lookup(lk.companies, j.company_id) },
+    { header: "Department", cell: (j) => j.department },
+    { header: "Location", cell: (j) => j.location },
+    { header: "Employment Type", cell: (j) => j.employment_type },
+    { header: "State", cell: (j) => j.state },
+    { header: "Openings", cell: (j) => j.openings },
+    { header: "Owner ID", cell: (j) => j.owner_id },
+    { header: "Owner", cell: (j, lk) => lookup(lk.users, j.owner_id) },
+    { header: "Team Member IDs", cell: (j, lk) => joinList((lk.team.get(j.id) ?? []).map((t) => t.userId)) },
+    {
+      header: "Team Members",
+      cell: (j, lk) =>
+        joinList((lk.team.get(j.id) ?? []).map((t) => `${lk.users.get(t.userId) ?? t.userId} (${t.role})`)),
+    },
+    { header: "Client Contact IDs", cell: (j, lk) => joinList(lk.contacts.get(j.id) ?? []) },
+    { header: "Target Company IDs", cell: (j, lk) => joinList(lk.targets.get(j.id) ?? []) },
+    {
+      header: "Target Company Names",
+      cell: (j, lk) => joinList((lk.targets.get(j.id) ?? []).map((id) => lk.companies.get(id) ?? id)),
+    },
+    {
+      header: "Pipeline Stages",
+      cell: (j, lk) => (lk.stages.get(j.id) ?? []).join(STAGE_SEPARATOR) || null,
+    },
+    { header: "Description", cell: (j) => j.description },
+    { header: "Tags", cell: (j, lk) => joinList(lk.tags.get(j.id) ?? []) },
+    ...STAMP_COLUMNS,
+  ],
+});
