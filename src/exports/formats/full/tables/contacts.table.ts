@@ -6,7 +6,7 @@
 import { loadTags } from "../../../records/tags.js";
 import { loadContactChannels, loadStatusHistory } from "./contact-details.js";
 import { STAMP_COLUMNS, selectRows } from "./data-table.js";
-import { distinctIds, joinList, loadCompanyNames, loadUserNames, lookup, ownRows } from "./lookups.js";
+import { distinctIds, joinList, loadNames, loadUserNames, lookup, ownRows } from "./lookups.js";
 
 const contacts = selectRows("client_contacts", [
   ...(["person_id", "company_id", "title", "status", "owner_id", "created_at", "updated_at"] as const),
@@ -31,7 +31,7 @@ export const contactsTable = contacts.asCsv({
           .then((rows) => ownRows(rows, accountId))
       ).map((p) => [p.id, p]),
     );
-    const companies = await loadCompanyNames(db, accountId, distinctIds(batch.map((c) => c.company_id)));
+    const companies = await loadNames(db, accountId, "company", distinctIds(batch.map((c) => c.company_id)));
     const { emails, phones } = await loadContactChannels(db, accountId, span);
     const history = await loadStatusHistory(db, accountId, span);
     const tags = await loadTags(db, accountId, "client_contact", span);

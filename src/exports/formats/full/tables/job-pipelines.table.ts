@@ -4,7 +4,7 @@
  * "Candidate ID" is the person id, as in `Candidates.csv`.
  */
 import { STAMP_COLUMNS, selectRows } from "./data-table.js";
-import { distinctIds, joinList, loadJobTitles, loadPersonNames, loadUserNames, lookup } from "./lookups.js";
+import { distinctIds, joinList, loadNames, loadUserNames, lookup } from "./lookups.js";
 import {
   type AssessmentRow,
   loadPipelineDetails,
@@ -28,8 +28,8 @@ export const jobPipelinesTable = applications.asCsv({
     "Applications (candidate ↔ job): current stage, status, decision, archived flag, stage history and assessments.",
   once: async ({ db, accountId }) => ({ users: await loadUserNames(db, accountId) }),
   batch: async ({ db, accountId }, batch, span, { users }) => {
-    const persons = await loadPersonNames(db, accountId, distinctIds(batch.map((a) => a.person_id)));
-    const jobs = await loadJobTitles(db, accountId, distinctIds(batch.map((a) => a.job_id)));
+    const persons = await loadNames(db, accountId, "person", distinctIds(batch.map((a) => a.person_id)));
+    const jobs = await loadNames(db, accountId, "job", distinctIds(batch.map((a) => a.job_id)));
     const { events, assessments } = await loadPipelineDetails(db, accountId, span);
     const stages = await loadStages(db, accountId, distinctIds(batch.map((a) => a.stage_id)), events);
     const stageName = (id: string | null) => (id === null ? GONE : (stages.get(id)?.name ?? GONE));

@@ -6,7 +6,7 @@
 import { loadTags } from "../../../records/tags.js";
 import { STAMP_COLUMNS, selectRows } from "./data-table.js";
 import { loadJobDetails } from "./job-details.js";
-import { distinctIds, joinList, loadCompanyNames, loadUserNames, lookup } from "./lookups.js";
+import { distinctIds, joinList, loadNames, loadUserNames, lookup } from "./lookups.js";
 
 /** Separator of the pipeline's stage names: they read as steps, and "; " is for plain lists. */
 const STAGE_SEPARATOR = " > ";
@@ -29,7 +29,7 @@ export const jobsTable = jobs.asCsv({
       ...batch.map((j) => j.company_id),
       ...[...details.targets.values()].flat(),
     ]);
-    const companies = await loadCompanyNames(db, accountId, companyIds);
+    const companies = await loadNames(db, accountId, "company", companyIds);
     const tags = await loadTags(db, accountId, "job", span);
     return { ...details, companies, tags };
   },

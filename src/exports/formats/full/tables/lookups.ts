@@ -47,47 +47,38 @@ export async function loadUserNames(db: Kysely<DB>, accountId: string): Promise<
   return new Map(users.map((u) => [u.id, u.name]));
 }
 
-/** Company id → name for the given ids (primary-key lookups, see {@link ownRows}). */
-export async function loadCompanyNames(
-  db: Kysely<DB>,
-  accountId: string,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("companies")
-    .select(["id", "account_id", "name"])
-    .where("id", "in", ids)
-    .execute();
-  return new Map(ownRows(rows, accountId).map((r) => [r.id, r.name]));
-}
+/** What {@link loadNames} can name, and how: the table, its name columns, the display name. */
+const NAMED = {
+  company: { table: "companies", columns: ["name"], name: (r: NameColumns) => r.name! },
+  deal: { table: "deals", columns: ["name"], name: (r: NameColumns) => r.name! },
+  job: { table: "jobs", columns: ["title"], name: (r: NameColumns) => r.title! },
+  person: {
+    table: "persons",
+    columns: ["first_name", "last_name"],
+    name: (r: NameColumns) => personName(r.first_name!, r.last_name!),
+  },
+} as const;
 
-/** Person id → "First Last" for the given ids (primary-key lookups, see {@link ownRows}). */
-export async function loadPersonNames(
-  db: Kysely<DB>,
-  accountId: string,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("persons")
-    .select(["id", "account_id", "first_name", "last_name"])
-    .where("id", "in", ids)
-    .execute();
-  return new Map(ownRows(rows, accountId).map((r) => [r.id, personName(r.first_name, r.last_name)]));
-}
+type NameColumns = Partial<Record<"name" | "title" | "first_name" | "last_name", string>>;
 
-/** Job id → title for the given ids (primary-key lookups, see {@link ownRows}). */
-export async function loadJobTitles(
+/**
+ * Id → display name of the given records of one kind: a company's or deal's name, a job's title,
+ * a person's "First Last". Primary-key lookups; ids of other accounts are dropped ({@link ownRows}).
+ */
+export async function loadNames(
   db: Kysely<DB>,
   accountId: string,
+  kind: keyof typeof NAMED,
   ids: readonly string[],
 ): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
+  const named = NAMED[kind];
   const rows = await db
-    .selectFrom("jobs")
-    .select(["id", "account_id", "title"])
+    // Typed as one of the tables (Kysely cannot type a table chosen at run time): each has
+    // `id`, `account_id` and the name columns listed above.
+    .selectFrom(named.table as "persons")
+    .select(["id", "account_id", ...named.columns] as ("id" | "account_id")[])
     .where("id", "in", ids)
     .execute();
-  return new Map(ownRows(rows, accountId).map((r) => [r.id, r.title]));
+  return new Map(ownRows(rows, accountId).map((r) => [r.id, named.name(r as NameColumns)]));
 }

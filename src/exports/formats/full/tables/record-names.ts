@@ -6,14 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../../db/schema/index.js";
-import {
-  distinctIds,
-  loadCompanyNames,
-  loadJobTitles,
-  loadPersonNames,
-  ownRows,
-  personName,
-} from "./lookups.js";
+import { distinctIds, loadNames, ownRows, personName } from "./lookups.js";
 
 /** A polymorphic reference as stored: the entity word and the id. */
 export interface RecordRef {
@@ -49,20 +42,8 @@ export async function loadRecordNames(
     for (const [id, name] of rows) names.set(recordKey(type, id), name);
   };
 
-  put("person", await loadPersonNames(db, accountId, idsOf("person")));
-  put("company", await loadCompanyNames(db, accountId, idsOf("company")));
-  put("job", await loadJobTitles(db, accountId, idsOf("job")));
-  const deals = idsOf("deal");
-  if (deals.length > 0) {
-    const rows = await db
-      .selectFrom("deals")
-      .select(["id", "account_id", "name"])
-      .where("id", "in", deals)
-      .execute();
-    put(
-      "deal",
-      ownRows(rows, accountId).map((r) => [r.id, r.name]),
-    );
+  for (const kind of ["person", "company", "job", "deal"] as const) {
+    put(kind, await loadNames(db, accountId, kind, idsOf(kind)));
   }
   const contacts = idsOf("client_contact");
   if (contacts.length > 0) {
