@@ -12,7 +12,9 @@ const UNIT = [
   "test/exports/batches-ahead.test.ts",
   "test/exports/csv/copy-csv-lines.test.ts",
   "test/exports/csv/csv-reader.test.ts",
-  "test/exports/*/read-ahead.test.ts", // formats/ or files/
+  "test/exports/files/copy-files.test.ts",
+  "test/exports/files/read-ahead.test.ts",
+  "test/exports/format-boundaries.test.ts",
   "test/exports/formats/resume-paths.test.ts",
   "test/exports/formats/snapshot-cells.test.ts",
   "test/exports/xlsx/cell-value.test.ts",
