@@ -1,12 +1,4 @@
-import type { Kysely } from "kysely";
-import type { DB } from "../db/schema/index.js";
-import type { Clock } from "../domain/clock.js";
 import type { App } from "../http/types.js";
-import type { ApiTokenService } from "../services/api-token.service.js";
-import type { BackupScheduleService } from "../services/backup-schedule.service.js";
-import type { DownloadLinkService } from "../services/download-link.service.js";
-import type { ExportService } from "../services/export.service.js";
-import type { WebSessionService } from "../services/web-session.service.js";
 import { registerApiTokenPages } from "./routes/api-tokens.routes.js";
 import { registerAssetRoutes } from "./routes/assets.routes.js";
 import { registerAuditLogPages } from "./routes/audit-log.routes.js";
@@ -17,22 +9,7 @@ import { registerSessionRoutes } from "./routes/session.routes.js";
 import { registerSnapshotPages } from "./routes/snapshots.routes.js";
 import { webErrorHandler } from "./web-errors.js";
 import { webGuard, webRequestHook } from "./web-guard.js";
-import type { FormBody } from "./web-types.js";
-import "./web-types.js";
-
-/** What the web pages use; the same services as the API, so both behave alike. */
-export interface WebDeps {
-  db: Kysely<DB>;
-  clock: Clock;
-  sessions: WebSessionService;
-  exports: ExportService;
-  schedules: BackupScheduleService;
-  tokens: ApiTokenService;
-  /** Runs a read on one consistent snapshot (the Candidates Excel Report). */
-  readSnapshot: <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
-  /** Mints the signed download links shown on the pages; without it no link is shown. */
-  links: DownloadLinkService | undefined;
-}
+import type { FormBody, WebDeps } from "./web-types.js";
 
 /** Forms are small: a few fields. */
 const FORM_BODY_LIMIT = 16 * 1024;

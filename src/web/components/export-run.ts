@@ -3,8 +3,8 @@ import { presentExportRun } from "../../http/presenters/export-run.presenter.js"
 import type { RunWithArtifacts } from "../../services/export.service.js";
 import { formatCount } from "../format.js";
 import { html, type SafeHtml } from "../html.js";
-import type { WebDeps } from "../plugin.js";
 import { sessionOf } from "../web-context.js";
+import type { WebDeps } from "../web-types.js";
 
 /** An export run as the pages show it: the API's presentation, links minted for the signed-in user. */
 export type PresentedRun = ReturnType<typeof presentExportRun>;

@@ -13,11 +13,10 @@ import {
   type TokenFormState,
   type TokenListItem,
 } from "../pages/api-tokens.page.js";
-import type { WebDeps } from "../plugin.js";
 import { redirectDone, sendPage } from "../respond.js";
 import { sessionOf, webContextOf } from "../web-context.js";
 import { sendErrorPage } from "../web-errors.js";
-import type { FormBody } from "../web-types.js";
+import type { FormBody, WebDeps } from "../web-types.js";
 
 const PATH = "/settings/api-tokens";
 const MAX_NAME = 200;

@@ -4,10 +4,10 @@ import { isUuid } from "../../domain/ids.js";
 import type { App } from "../../http/types.js";
 import { page } from "../layout.js";
 import { AUDIT_FILTERS, type AuditFilterKey, type AuditRow, auditLogPage } from "../pages/audit-log.page.js";
-import type { WebDeps } from "../plugin.js";
 import { sendPage } from "../respond.js";
 import { sessionOf } from "../web-context.js";
 import { sendErrorPage } from "../web-errors.js";
+import type { WebDeps } from "../web-types.js";
 
 const PATH = "/settings/audit-log";
 const PAGE_SIZE = 50;

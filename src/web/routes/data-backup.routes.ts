@@ -5,10 +5,9 @@ import type { App } from "../../http/types.js";
 import { inProgress } from "../components/export-run.js";
 import { page } from "../layout.js";
 import { dataBackupPage } from "../pages/data-backup.page.js";
-import type { WebDeps } from "../plugin.js";
 import { redirectDone, sendPage } from "../respond.js";
 import { sessionOf, webContextOf } from "../web-context.js";
-import type { FormBody } from "../web-types.js";
+import type { FormBody, WebDeps } from "../web-types.js";
 
 const PATH = "/settings/data-backup";
 

@@ -6,9 +6,9 @@ import { Id } from "../../http/validation/formats.js";
 import { inProgress, presentRuns } from "../components/export-run.js";
 import { page } from "../layout.js";
 import { DATA_EXPORT_PATH, dataExportPage } from "../pages/data-export.page.js";
-import type { WebDeps } from "../plugin.js";
 import { redirectDone, sendPage } from "../respond.js";
 import { sessionOf, webContextOf } from "../web-context.js";
+import type { WebDeps } from "../web-types.js";
 
 /** Full exports shown: the latest and the older ones still worth a glance. */
 const LIST_LIMIT = 25;

@@ -3,8 +3,8 @@ import { presentExportRun } from "../../http/presenters/export-run.presenter.js"
 import type { App } from "../../http/types.js";
 import { Id } from "../../http/validation/formats.js";
 import { runStatus } from "../components/export-run.js";
-import type { WebDeps } from "../plugin.js";
 import { webContextOf } from "../web-context.js";
+import type { WebDeps } from "../web-types.js";
 
 /** `GET /settings/exports/:id/status`: what the pages' script polls while an export runs. */
 export function registerRunStatusRoute(app: App, deps: WebDeps): void {

@@ -4,9 +4,9 @@ import type { App } from "../../http/types.js";
 import { inProgress, presentRuns } from "../components/export-run.js";
 import { page } from "../layout.js";
 import { SNAPSHOTS_PATH, snapshotsPage } from "../pages/snapshots.page.js";
-import type { WebDeps } from "../plugin.js";
 import { redirectDone, sendPage } from "../respond.js";
 import { sessionOf, webContextOf } from "../web-context.js";
+import type { WebDeps } from "../web-types.js";
 
 /** Snapshots listed: the newest 50 (each lives 7 days, so that is every one still downloadable). */
 const LIST_LIMIT = 50;
