@@ -44,7 +44,7 @@ export class ExportService {
   private readonly invoices: InvoiceRepository;
 
   constructor(
-    readonly db: Kysely<DB>,
+    private readonly db: Kysely<DB>,
     private readonly clock: Clock,
   ) {
     this.runs = new ExportRunRepository(db);
@@ -141,6 +141,39 @@ export class ExportService {
   private async pendingFor(ctx: WriteContext, runs: readonly ExportRun[]): Promise<PendingInvoice[]> {
     if (!runs.some((r) => r.state === "awaiting_payment")) return [];
     return this.invoices.pending(ctx.accountId);
+  }
+
+  /**
+   * Audits a download of an export file through the API (`export.downloaded`); `outcome` says
+   * whether the client got all of it. Called once the response has ended.
+   */
+  async recordFileDownload(
+    ctx: WriteContext,
+    run: ExportRun,
+    artifact: ExportArtifact,
+    outcome: object,
+  ): Promise<void> {
+    await recordAudit(
+      this.db,
+      ctx,
+      {
+        action: "export.downloaded",
+        entityType: "export_run",
+        entityId: run.id,
+        changes: { artifact_id: artifact.id, part: artifact.part, via: "api", ...outcome },
+      },
+      this.clock.now().toISOString(),
+    );
+  }
+
+  /** Audits a download of the Candidates Excel Report on its own (`report.downloaded`). */
+  async recordReportDownload(ctx: WriteContext, via: "api" | "web", at: Date): Promise<void> {
+    await recordAudit(
+      this.db,
+      ctx,
+      { action: "report.downloaded", entityType: "report", changes: { report: "candidates", via } },
+      at.toISOString(),
+    );
   }
 
   /** Revokes every link of a finished export now; its files are deleted by the expiry sweep. */

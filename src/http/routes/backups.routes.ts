@@ -86,7 +86,7 @@ export function registerBackupRoutes(app: App, deps: BackupRouteDeps): void {
     },
     async (request, reply) =>
       sendCandidatesReport(request, reply, {
-        db: deps.exports.db,
+        exports: deps.exports,
         ctx: writeContextOf(request),
         clock: deps.clock,
         readSnapshot: deps.readSnapshot,

@@ -4,12 +4,13 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";
 import type { Clock } from "../../domain/clock.js";
 import { streamCandidatesReport } from "../../exports/formats/candidates-report/index.js";
-import { recordAudit } from "../../repositories/audit-log.repository.js";
+import type { ExportService } from "../../services/export.service.js";
 import type { WriteContext } from "../../services/write-context.js";
 import { contentDisposition } from "../attachments/content-disposition.js";
 
 export interface CandidatesReportDeps {
-  db: Kysely<DB>;
+  /** Audits the download. */
+  exports: Pick<ExportService, "recordReportDownload">;
   ctx: WriteContext;
   clock: Clock;
   /** Runs a read on one consistent snapshot (`Database.readSnapshot`). */
@@ -30,12 +31,7 @@ export async function sendCandidatesReport(
 ): Promise<FastifyReply> {
   const { ctx } = deps;
   const now = deps.clock.now();
-  await recordAudit(
-    deps.db,
-    ctx,
-    { action: "report.downloaded", entityType: "report", changes: { report: "candidates", via: deps.via } },
-    now.toISOString(),
-  );
+  await deps.exports.recordReportDownload(ctx, deps.via, now);
   // The snapshot stays open while the client reads; a client that goes away ends it.
   const body = new PassThrough();
   const abort = new AbortController();

@@ -3,7 +3,6 @@ import { EXPORT_FORMATS } from "../../db/schema/index.js";
 import type { Clock } from "../../domain/clock.js";
 import { NotFoundError, ValidationError } from "../../domain/errors.js";
 import type { ExportFormatId } from "../../exports/export-format.js";
-import { recordAudit } from "../../repositories/audit-log.repository.js";
 import { decodeCursor, encodeCursor } from "../../repositories/cursor.js";
 import { filesDownloadable } from "../../repositories/export-run.repository.js";
 import type { DownloadLinkService } from "../../services/download-link.service.js";
@@ -153,17 +152,9 @@ export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
         label: "export file",
         logFields: { exportRunId: run.id, artifactId: artifact.id },
         onDone: (outcome) => {
-          void recordAudit(
-            deps.exports.db,
-            ctx,
-            {
-              action: "export.downloaded",
-              entityType: "export_run",
-              entityId: run.id,
-              changes: { artifact_id: artifact.id, part: artifact.part, via: "api", ...outcome },
-            },
-            deps.clock.now().toISOString(),
-          ).catch((err) => request.log.error({ err }, "could not audit a download"));
+          void deps.exports
+            .recordFileDownload(ctx, run, artifact, outcome)
+            .catch((err) => request.log.error({ err }, "could not audit a download"));
         },
       });
     },

@@ -39,7 +39,7 @@ export function registerDataBackupPages(app: App, deps: WebDeps): void {
 
   app.get(`${PATH}/candidates.xlsx`, { config: { web: "admin" } }, async (request, reply) =>
     sendCandidatesReport(request, reply, {
-      db: deps.db,
+      exports: deps.exports,
       ctx: webContextOf(request),
       clock: deps.clock,
       readSnapshot: deps.readSnapshot,
