@@ -6,7 +6,7 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { isUuid, uuidv7 } from "../domain/ids.js";
 import { hasRole, type Role } from "../domain/roles.js";
-import { ACTIVE } from "../repositories/account.repository.js";
+import { ApiTokenRepository } from "../repositories/api-token.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
 import type { WriteContext } from "./write-context.js";
 
@@ -49,6 +49,29 @@ export interface CreateTokenInput {
   expiresAt?: string | null | undefined;
 }
 
+/** Where a token stands: usable, revoked, or past its expiry. */
+export type TokenState = "active" | "revoked" | "expired";
+
+/** A token as listed in Settings: its row (without the hash), its user's name, its state. */
+export interface ListedToken {
+  id: string;
+  name: string;
+  role: Role;
+  token_prefix: string;
+  user_name: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  state: TokenState;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a token with this expiry has expired at `now` (the expiry instant itself is past). */
+function isExpired(expiresAt: string | null, now: Date): boolean {
+  return expiresAt !== null && Date.parse(expiresAt) <= now.getTime();
+}
+
 /** SHA-256 hex of a token: what is stored and looked up. */
 export function hashToken(token: string): string {
   return crypto.createHash("sha256").update(token, "utf8").digest("hex");
@@ -61,10 +84,14 @@ export function hashToken(token: string): string {
  * password hash would only make every API request slower.
  */
 export class ApiTokenService {
+  private readonly tokens: ApiTokenRepository;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.tokens = new ApiTokenRepository(db);
+  }
 
   /**
    * Creates a token and returns it in clear, the only time it is ever available.
@@ -100,10 +127,7 @@ export class ApiTokenService {
       updated_at: at,
     };
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("api_tokens")
-        .values({ ...row, token_hash: hashToken(token) })
-        .execute();
+      await this.tokens.withTransaction(trx).insert({ ...row, token_hash: hashToken(token) });
       if (audit) {
         await recordAudit(
           trx,
@@ -128,29 +152,10 @@ export class ApiTokenService {
    */
   async verify(token: string): Promise<TokenAuth | null> {
     const hash = hashToken(typeof token === "string" ? token : "");
-    const found = await this.db
-      .selectFrom("api_tokens as t")
-      .innerJoin("accounts as a", "a.id", "t.account_id")
-      .leftJoin("users as u", (j) =>
-        j.onRef("u.id", "=", "t.user_id").onRef("u.account_id", "=", "t.account_id"),
-      )
-      .select([
-        "t.id",
-        "t.account_id",
-        "t.role",
-        "t.user_id",
-        "t.expires_at",
-        "t.revoked_at",
-        "t.last_used_at",
-        "u.role as user_role",
-        "u.status as user_status",
-      ])
-      .where("t.token_hash", "=", hash)
-      .where("a.status", "=", ACTIVE)
-      .executeTakeFirst();
+    const found = await this.tokens.findByHash(hash);
     if (!found || found.revoked_at !== null) return null;
     const now = this.clock.now();
-    if (found.expires_at !== null && Date.parse(found.expires_at) <= now.getTime()) return null;
+    if (isExpired(found.expires_at, now)) return null;
     let role = found.role as Role;
     if (found.user_id !== null) {
       // A token never outlives or outranks the person it was issued to.
@@ -162,27 +167,32 @@ export class ApiTokenService {
     return { accountId: found.account_id, tokenId: found.id, role, userId: found.user_id };
   }
 
+  /** The account's tokens, newest first, each with its state now. */
+  async list(accountId: string): Promise<ListedToken[]> {
+    const rows = await this.tokens.listWithUserNames(accountId);
+    const now = this.clock.now();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role as Role,
+      token_prefix: r.token_prefix,
+      user_name: r.user_name ?? null,
+      created_at: r.created_at,
+      last_used_at: r.last_used_at,
+      expires_at: r.expires_at,
+      state: r.revoked_at ? "revoked" : isExpired(r.expires_at, now) ? "expired" : "active",
+    }));
+  }
+
+  /** The expiry of a token created now that lasts `days` days; `null` (never) for `null`. */
+  expiryAfterDays(days: number | null): string | null {
+    return days === null ? null : new Date(this.clock.now().getTime() + days * DAY_MS).toISOString();
+  }
+
   /** The token row (without its hash). @throws {NotFoundError} when not in this account. */
   async get(accountId: string, id: string): Promise<ApiTokenRow> {
     if (!isUuid(id)) throw new NotFoundError("api_token", id);
-    const row = await this.db
-      .selectFrom("api_tokens")
-      .select([
-        "id",
-        "account_id",
-        "user_id",
-        "name",
-        "role",
-        "token_prefix",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-        "created_at",
-        "updated_at",
-      ])
-      .where("account_id", "=", accountId)
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const row = await this.tokens.get(accountId, id);
     if (!row) throw new NotFoundError("api_token", id);
     return row as ApiTokenRow;
   }
@@ -197,14 +207,8 @@ export class ApiTokenService {
     const at = this.clock.now().toISOString();
     await this.db.transaction().execute(async (trx) => {
       // Only a token not yet revoked: of concurrent revokes, one changes the row and is audited.
-      const r = await trx
-        .updateTable("api_tokens")
-        .set({ revoked_at: at, updated_at: at })
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 1 && audit) {
+      const revoked = await this.tokens.withTransaction(trx).revoke(accountId, id, at);
+      if (revoked && audit) {
         await recordAudit(
           trx,
           audit,
@@ -230,14 +234,7 @@ export class ApiTokenService {
    * record, as the owner. `creatorRole` is absent for system callers (CLI, seed).
    */
   private async checkUser(accountId: string, userId: string, creatorRole?: Role): Promise<void> {
-    const user = isUuid(userId)
-      ? await this.db
-          .selectFrom("users")
-          .select(["id", "role", "status"])
-          .where("account_id", "=", accountId)
-          .where("id", "=", userId)
-          .executeTakeFirst()
-      : undefined;
+    const user = isUuid(userId) ? await this.tokens.findUser(accountId, userId) : undefined;
     if (!user) throw ValidationError.field("user_id", "no user with this id in this account");
     if (user.status !== "active") {
       throw ValidationError.field("user_id", `is ${user.status}: a token can act only for an active user`);
@@ -257,12 +254,8 @@ export class ApiTokenService {
   private async touch(id: string, lastUsedAt: string | null, now: Date): Promise<void> {
     if (lastUsedAt !== null && now.getTime() - Date.parse(lastUsedAt) < LAST_USED_RESOLUTION_MS) return;
     const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
-    await this.db
-      .updateTable("api_tokens")
-      .set({ last_used_at: now.toISOString() })
-      .where("id", "=", id)
-      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", cutoff)]))
-      .execute()
+    await this.tokens
+      .touch(id, now.toISOString(), cutoff)
       // Bookkeeping only: a busy database must not turn a valid request into an error.
       .catch(() => undefined);
   }

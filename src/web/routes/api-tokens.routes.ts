@@ -20,7 +20,6 @@ import type { FormBody, WebDeps } from "../web-types.js";
 
 const PATH = "/settings/api-tokens";
 const MAX_NAME = 200;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A blank create form: the least privileged role, the default expiry. */
 const BLANK_FORM: TokenFormState = { name: "", role: "viewer", expires: DEFAULT_EXPIRY, errors: {} };
@@ -57,8 +56,7 @@ export function registerApiTokenPages(app: App, deps: WebDeps): void {
       return sendPage(reply, await render(request, { form: input.form }));
     }
     const days = EXPIRY_CHOICES.find((c) => c.key === input.form.expires)!.days;
-    const expiresAt =
-      days === null ? null : new Date(deps.clock.now().getTime() + days * DAY_MS).toISOString();
+    const expiresAt = deps.tokens.expiryAfterDays(days);
     let created: { token: string };
     try {
       created = await deps.tokens.create(
@@ -131,38 +129,18 @@ function fieldOf(serviceField: string): TokenField {
   return "name";
 }
 
-/** The account's tokens, newest first; the hash column is never selected. */
+/** The account's tokens as the page lists them, newest first. */
 async function listTokens(deps: WebDeps, accountId: string): Promise<TokenListItem[]> {
-  const rows = await deps.db
-    .selectFrom("api_tokens as t")
-    .leftJoin("users as u", (j) =>
-      j.onRef("u.id", "=", "t.user_id").onRef("u.account_id", "=", "t.account_id"),
-    )
-    .select([
-      "t.id",
-      "t.name",
-      "t.role",
-      "t.token_prefix",
-      "t.created_at",
-      "t.last_used_at",
-      "t.expires_at",
-      "t.revoked_at",
-      "u.name as user_name",
-    ])
-    .where("t.account_id", "=", accountId)
-    .orderBy("t.created_at", "desc")
-    .orderBy("t.id", "desc")
-    .execute();
-  const now = deps.clock.now().getTime();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    role: r.role as Role,
-    tokenPrefix: r.token_prefix,
-    userName: r.user_name ?? null,
-    createdAt: r.created_at,
-    lastUsedAt: r.last_used_at,
-    expiresAt: r.expires_at,
-    state: r.revoked_at ? "revoked" : r.expires_at && Date.parse(r.expires_at) <= now ? "expired" : "active",
+  const tokens = await deps.tokens.list(accountId);
+  return tokens.map((t) => ({
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    tokenPrefix: t.token_prefix,
+    userName: t.user_name,
+    createdAt: t.created_at,
+    lastUsedAt: t.last_used_at,
+    expiresAt: t.expires_at,
+    state: t.state,
   }));
 }
