@@ -11,6 +11,7 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { AccountRepository } from "../repositories/account.repository.js";
 import { ApiTokenService } from "../services/api-token.service.js";
 import { AttachmentService } from "../services/attachment.service.js";
+import { AuditLogService } from "../services/audit-log.service.js";
 import { BackupScheduleService } from "../services/backup-schedule.service.js";
 import { DownloadLinkService } from "../services/download-link.service.js";
 import { EntityService } from "../services/entity.service.js";
@@ -141,13 +142,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     readSnapshot,
   });
   await registerWebPages(app, {
-    db: deps.db,
     readSnapshot,
     clock,
     sessions: new WebSessionService(deps.db, clock),
     exports,
     schedules,
     tokens,
+    audit: new AuditLogService(deps.db),
     // Pages link to `/downloads/…` relative to themselves: right behind any proxy or port.
     links: deps.secret ? new DownloadLinkService({ db: deps.db, secret: deps.secret, clock }) : undefined,
   });

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/schema/index.js";
 import { newId } from "../domain/ids.js";
 import type { WriteContext } from "../services/write-context.js";
@@ -38,4 +38,67 @@ export async function recordAudit(
       updated_at: at,
     })
     .execute();
+}
+
+/**
+ * Entries of the account whose action starts with one of `prefixes`, newest first (UUIDv7: id
+ * order is time order), older than `beforeId` when given, at most `limit`. Each comes with the
+ * names of its actor (user or token) and of the token or user it is about, where they still exist.
+ */
+export async function listAuditEntries(
+  db: Kysely<DB>,
+  accountId: string,
+  opts: { prefixes: readonly string[]; beforeId: string | null; limit: number },
+) {
+  let q = db
+    .selectFrom("audit_log as l")
+    .leftJoin("users as u", (j) =>
+      j
+        .onRef("u.id", "=", "l.actor_id")
+        .onRef("u.account_id", "=", "l.account_id")
+        .on("l.actor_type", "=", "user"),
+    )
+    .leftJoin("api_tokens as k", (j) =>
+      j
+        .onRef("k.id", "=", "l.actor_id")
+        .onRef("k.account_id", "=", "l.account_id")
+        .on("l.actor_type", "=", "api_token"),
+    )
+    .leftJoin("api_tokens as e", (j) =>
+      j
+        .onRef("e.id", "=", "l.entity_id")
+        .onRef("e.account_id", "=", "l.account_id")
+        .on("l.entity_type", "=", "api_token"),
+    )
+    .leftJoin("users as su", (j) =>
+      j
+        .onRef("su.id", "=", "l.entity_id")
+        .onRef("su.account_id", "=", "l.account_id")
+        .on("l.entity_type", "=", "user"),
+    )
+    .select([
+      "l.id",
+      "l.at",
+      "l.action",
+      "l.actor_type",
+      "l.changes",
+      "l.ip",
+      "u.name as user_name",
+      "k.name as token_name",
+      "e.name as subject_token_name",
+      "su.name as subject_user_name",
+      "l.actor_id",
+      "l.entity_id",
+    ])
+    .where("l.account_id", "=", accountId)
+    // An exact prefix test (LIKE would read the `_` of `api_token.` as a wildcard).
+    .where((eb) =>
+      eb.or(
+        opts.prefixes.map((p) =>
+          eb(sql<string>`substr(${sql.ref("l.action")}, 1, ${sql.lit(p.length)})`, "=", p),
+        ),
+      ),
+    );
+  if (opts.beforeId !== null) q = q.where("l.id", "<", opts.beforeId);
+  return q.orderBy("l.id", "desc").limit(opts.limit).execute();
 }

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema/index.js";
 import type { Clock } from "../domain/clock.js";
 import type { ApiTokenService } from "../services/api-token.service.js";
+import type { AuditLogService } from "../services/audit-log.service.js";
 import type { BackupScheduleService } from "../services/backup-schedule.service.js";
 import type { DownloadLinkService } from "../services/download-link.service.js";
 import type { ExportService } from "../services/export.service.js";
@@ -26,12 +27,12 @@ export type FormBody = Record<string, string | undefined>;
 
 /** What the web pages use; the same services as the API, so both behave alike. */
 export interface WebDeps {
-  db: Kysely<DB>;
   clock: Clock;
   sessions: WebSessionService;
   exports: ExportService;
   schedules: BackupScheduleService;
   tokens: ApiTokenService;
+  audit: AuditLogService;
   /** Runs a read on one consistent snapshot (the Candidates Excel Report). */
   readSnapshot: <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
   /** Mints the signed download links shown on the pages; without it no link is shown. */

@@ -1,3 +1,4 @@
+import type { AuditViewEntry } from "../../services/audit-log.service.js";
 import { formatBytes, timeTag } from "../format.js";
 import { html, type SafeHtml } from "../html.js";
 
@@ -18,21 +19,8 @@ export const AUDIT_FILTERS = [
 
 export type AuditFilterKey = (typeof AUDIT_FILTERS)[number]["key"];
 
-/** One audit row as read for this page (joined names, the raw `changes` JSON text). */
-export interface AuditRow {
-  id: string;
-  at: string;
-  action: string;
-  actorType: string;
-  userName: string | null;
-  tokenName: string | null;
-  /** The name of the token the entry is about (`api_token.*`), if it still exists. */
-  subjectTokenName: string | null;
-  /** The user the entry is about, when not the actor (e.g. a password set by the system). */
-  subjectUserName: string | null;
-  changes: string | null;
-  ip: string | null;
-}
+/** One audit row as read for this page. */
+export type AuditRow = AuditViewEntry;
 
 export interface AuditLogPageOptions {
   timeZone: string;

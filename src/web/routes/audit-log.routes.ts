@@ -1,5 +1,4 @@
 import type { FastifyRequest } from "fastify";
-import { sql } from "kysely";
 import { isUuid } from "../../domain/ids.js";
 import type { App } from "../../http/types.js";
 import { page } from "../layout.js";
@@ -63,69 +62,5 @@ async function listEntries(
   before: string | null,
 ): Promise<AuditRow[]> {
   const prefixes = AUDIT_FILTERS.find((f) => f.key === filter)!.prefixes;
-  let q = deps.db
-    .selectFrom("audit_log as l")
-    .leftJoin("users as u", (j) =>
-      j
-        .onRef("u.id", "=", "l.actor_id")
-        .onRef("u.account_id", "=", "l.account_id")
-        .on("l.actor_type", "=", "user"),
-    )
-    .leftJoin("api_tokens as k", (j) =>
-      j
-        .onRef("k.id", "=", "l.actor_id")
-        .onRef("k.account_id", "=", "l.account_id")
-        .on("l.actor_type", "=", "api_token"),
-    )
-    .leftJoin("api_tokens as e", (j) =>
-      j
-        .onRef("e.id", "=", "l.entity_id")
-        .onRef("e.account_id", "=", "l.account_id")
-        .on("l.entity_type", "=", "api_token"),
-    )
-    .leftJoin("users as su", (j) =>
-      j
-        .onRef("su.id", "=", "l.entity_id")
-        .onRef("su.account_id", "=", "l.account_id")
-        .on("l.entity_type", "=", "user"),
-    )
-    .select([
-      "l.id",
-      "l.at",
-      "l.action",
-      "l.actor_type",
-      "l.changes",
-      "l.ip",
-      "u.name as user_name",
-      "k.name as token_name",
-      "e.name as subject_token_name",
-      "su.name as subject_user_name",
-      "l.actor_id",
-      "l.entity_id",
-    ])
-    .where("l.account_id", "=", accountId)
-    // An exact prefix test (LIKE would read the `_` of `api_token.` as a wildcard).
-    .where((eb) =>
-      eb.or(
-        prefixes.map((p) => eb(sql<string>`substr(${sql.ref("l.action")}, 1, ${sql.lit(p.length)})`, "=", p)),
-      ),
-    );
-  if (before !== null) q = q.where("l.id", "<", before);
-  const rows = await q
-    .orderBy("l.id", "desc")
-    .limit(PAGE_SIZE + 1)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    action: r.action,
-    actorType: r.actor_type,
-    userName: r.user_name ?? null,
-    tokenName: r.token_name ?? null,
-    subjectTokenName: r.subject_token_name ?? null,
-    // Whose password or sign-in, when someone else (the system, an admin) acted on that user.
-    subjectUserName: r.entity_id !== r.actor_id ? (r.subject_user_name ?? null) : null,
-    changes: r.changes,
-    ip: r.ip,
-  }));
+  return deps.audit.list(accountId, { prefixes, beforeId: before, limit: PAGE_SIZE + 1 });
 }
