@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB, Row } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
@@ -7,34 +6,13 @@ import { isUuid } from "../domain/ids.js";
 import { canExport, type Role } from "../domain/roles.js";
 import { ACTIVE } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { decodeToken, deriveKey, encodeToken, type LinkClaims } from "./download-token.js";
 import type { WriteContext } from "./write-context.js";
 
 /** Longest lifetime of a link, like an S3 SigV4 presigned URL (604,800 s; RELIABILITY 2.2, 2.5). */
 export const MAX_LINK_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
-/** Token layout version (first payload byte); a new layout gets a new number. */
-const FORMAT_VERSION = 1;
-/** Key id (second payload byte): which derived key signed the token, so keys can rotate. */
-const KEY_ID = 1;
-/** version(1) + key id(1) + account, run, artifact, user (16 each) + expiry in unix seconds (6). */
-const PAYLOAD_BYTES = 2 + 4 * 16 + 6;
-const MAC_BYTES = 32;
-// Unpadded base64url lengths: 72 bytes → 96 characters, 32 bytes → 43 characters.
-const PAYLOAD_CHARS = Math.ceil((PAYLOAD_BYTES * 4) / 3);
-const MAC_CHARS = Math.ceil((MAC_BYTES * 4) / 3);
-const TOKEN_CHARS = PAYLOAD_CHARS + 1 + MAC_CHARS;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-/** What a link grants, as signed into its token. */
-export interface LinkClaims {
-  keyId: number;
-  accountId: string;
-  exportRunId: string;
-  artifactId: string;
-  /** The owner or admin the link was minted for: downloads are audited as them. */
-  userId: string;
-  expiresAt: Date;
-}
+export type { LinkClaims } from "./download-token.js";
 
 /** Input of {@link DownloadLinkService.mint}; the caller has checked that the user may export. */
 export interface MintLinkInput {
@@ -129,10 +107,7 @@ export interface DownloadLinkServiceDeps {
 /**
  * Signed, expiring, revocable download links for export artifacts (SPEC §5, RELIABILITY 2).
  *
- * Token: `base64url(payload) "." base64url(HMAC-SHA256(key, payload))`, where the payload is
- * fixed-size binary (version, key id, account, run, artifact, user, expiry) and the key is
- * HKDF-SHA256 of the secret for the purpose "download-links", so the raw secret never signs.
- * A link is a bearer credential until it expires, but every use re-checks the database: revoked
+ * The token is encoded and checked by `download-token.ts` (no clock, no database). A link is a bearer credential until it expires, but every use re-checks the database: revoked
  * or expired runs answer 410, a user who lost the owner/admin role 403 (RELIABILITY 2.7), and
  * the storage key is looked up by (account, run, artifact), never taken from the URL (2.6).
  */
@@ -146,7 +121,7 @@ export class DownloadLinkService {
     if (deps.secret.length === 0) throw new Error("the link-signing secret is empty");
     this.db = deps.db;
     this.clock = deps.clock ?? systemClock;
-    this.key = deriveKey(deps.secret, KEY_ID);
+    this.key = deriveKey(deps.secret);
     this.publicUrl = (deps.publicUrl ?? "").replace(/\/+$/, "");
   }
 
@@ -167,14 +142,14 @@ export class DownloadLinkService {
     const ids = [input.accountId, input.exportRunId, input.artifactId, input.userId];
     for (const id of ids) if (!isUuid(id)) throw ValidationError.field("id", "must be a lower-case UUID");
     const exp = Math.floor(expMs / 1000);
-    const payload = Buffer.alloc(PAYLOAD_BYTES);
-    payload[0] = FORMAT_VERSION;
-    payload[1] = KEY_ID;
-    ids.forEach((id, i) => {
-      Buffer.from(id.replaceAll("-", ""), "hex").copy(payload, 2 + i * 16);
+    const { accountId, exportRunId, artifactId, userId } = input;
+    const token = encodeToken(this.key, {
+      accountId,
+      exportRunId,
+      artifactId,
+      userId,
+      expiresAtSeconds: exp,
     });
-    payload.writeUIntBE(exp, 2 + 4 * 16, 6);
-    const token = `${payload.toString("base64url")}.${this.mac(payload).toString("base64url")}`;
     return { token, url: `${this.publicUrl}/downloads/${token}`, expiresAt: new Date(exp * 1000) };
   }
 
@@ -183,25 +158,7 @@ export class DownloadLinkService {
    * anything forged, altered, truncated or malformed. Never throws, whatever the input.
    */
   verify(token: unknown): LinkClaims | null {
-    if (typeof token !== "string" || token.length !== TOKEN_CHARS) return null;
-    const [p64, m64, extra] = token.split(".");
-    if (extra !== undefined || p64?.length !== PAYLOAD_CHARS || m64?.length !== MAC_CHARS) return null;
-    const payload = decodeCanonical(p64);
-    const mac = decodeCanonical(m64);
-    if (payload?.length !== PAYLOAD_BYTES || mac?.length !== MAC_BYTES) return null;
-    const expected = this.mac(payload);
-    // timingSafeEqual throws on unequal lengths, so the length was checked first (RELIABILITY 2.1).
-    if (expected.length !== mac.length || !crypto.timingSafeEqual(expected, mac)) return null;
-    if (payload[0] !== FORMAT_VERSION || payload[1] !== KEY_ID) return null;
-    const uuid = (i: number) => formatUuid(payload.subarray(2 + i * 16, 18 + i * 16));
-    return {
-      keyId: payload[1],
-      accountId: uuid(0),
-      exportRunId: uuid(1),
-      artifactId: uuid(2),
-      userId: uuid(3),
-      expiresAt: new Date(payload.readUIntBE(2 + 4 * 16, 6) * 1000),
-    };
+    return decodeToken(this.key, token);
   }
 
   /**
@@ -335,29 +292,4 @@ export class DownloadLinkService {
       this.clock.now().toISOString(),
     );
   }
-
-  private mac(payload: Buffer): Buffer {
-    return crypto.createHmac("sha256", this.key).update(payload).digest();
-  }
-}
-
-/** HKDF-SHA256 (RFC 5869) of the secret for this purpose and key id: never the raw secret. */
-function deriveKey(secret: Buffer, keyId: number): Buffer {
-  return Buffer.from(crypto.hkdfSync("sha256", secret, "hirevault", `download-links/v${keyId}`, 32));
-}
-
-/**
- * Strict base64url: only the alphabet, and the encoding must be the canonical one (Node ignores
- * stray characters and the unused low bits of the last character, so two spellings could decode
- * to the same bytes; altering any character of a token must fail).
- */
-function decodeCanonical(text: string): Buffer | null {
-  if (!BASE64URL.test(text)) return null;
-  const bytes = Buffer.from(text, "base64url");
-  return bytes.toString("base64url") === text ? bytes : null;
-}
-
-function formatUuid(bytes: Buffer): string {
-  const h = bytes.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
