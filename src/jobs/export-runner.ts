@@ -1,26 +1,16 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/create-db.js";
 import type { DB } from "../db/schema/index.js";
 import type { Clock } from "../domain/clock.js";
-import { newId } from "../domain/ids.js";
-import { meterStream } from "../exports/artifact-meter.js";
-import type {
-  ArtifactLink,
-  ArtifactSpec,
-  ExportContext,
-  ExportFormat,
-  ExportFormatId,
-  ExportWarning,
-  SavedArtifact,
-} from "../exports/export-format.js";
+import type { ExportFormat, ExportFormatId, ExportWarning, SavedArtifact } from "../exports/export-format.js";
 import { exportFormat } from "../exports/registry.js";
-import { artifactExpiry, DAY_MS, LINK_DAYS } from "../exports/retention.js";
+import { artifactExpiry } from "../exports/retention.js";
 import type { Logger } from "../logger.js";
-import { ACTIVE } from "../repositories/account.repository.js";
+import { AccountRepository } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { BackupScheduleRepository } from "../repositories/backup-schedule.repository.js";
 import { type ExportRun, ExportRunRepository } from "../repositories/export-run.repository.js";
 import { type EmailKind, OutboxRepository } from "../repositories/outbox.repository.js";
 import { BlobErasureService } from "../services/blob-erasure.service.js";
@@ -28,6 +18,7 @@ import type { DownloadLinkService } from "../services/download-link.service.js";
 import { SYSTEM_ACTOR } from "../services/write-context.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import { deletePrefix } from "../storage/delete-prefix.js";
+import { createExportContext, type LinkState } from "./export-context.js";
 import {
   errorText,
   LeaseLostError,
@@ -35,6 +26,7 @@ import {
   retryDelayMs,
   ShutdownError,
 } from "./export-errors.js";
+import { attemptPrefix, runPrefix } from "./export-keys.js";
 
 export interface ExportRunnerOptions {
   database: Database;
@@ -58,29 +50,10 @@ export interface ExportRunnerOptions {
 /** Stored warnings are capped; the count is kept whole. */
 const MAX_STORED_WARNINGS = 1000;
 
-/** Where the files of a run live; every attempt writes below its own number. */
-export function runPrefix(run: Pick<ExportRun, "account_id" | "id">): string {
-  return `accounts/${run.account_id}/exports/${run.id}/`;
-}
-
-/** Where one attempt of a run writes its files: `accounts/<a>/exports/<run>/<attempt>/`. */
-export function attemptPrefix(run: Pick<ExportRun, "account_id" | "id">, attempt: number): string {
-  return `${runPrefix(run)}${attempt}/`;
-}
-
-const ATTEMPT_KEY = /^accounts\/([^/]+)\/exports\/([^/]+)\/(\d+)\/./;
-
 /**
- * The run and attempt a stored export file belongs to, read back from its key (the inverse of
- * {@link attemptPrefix}); null for a key of any other shape.
- */
-export function attemptOfKey(key: string): { accountId: string; runId: string; attempt: number } | null {
-  const m = ATTEMPT_KEY.exec(key);
-  return m ? { accountId: m[1]!, runId: m[2]!, attempt: Number(m[3]) } : null;
-}
-
-/**
- * Runs claimed export runs (Outline's ExportTask: load → run → upload → publish → clean up).
+ * Runs claimed export runs (Outline's ExportTask: load → run → upload → publish → clean up): the
+ * run's lifecycle, claim, heartbeat, publish, retry. What a format gets to write through is
+ * built by `export-context.ts`.
  * Artifacts are written under `accounts/<a>/exports/<run>/<attempt>/<part>`, so a stalled
  * worker's late upload can never overwrite the files of the attempt that published; a run is
  * published (state + artifact rows) in one transaction guarded by the lease, and whatever an
@@ -89,6 +62,8 @@ export function attemptOfKey(key: string): { accountId: string; runId: string; a
 export class ExportRunner {
   readonly runs: ExportRunRepository;
   private readonly outbox: OutboxRepository;
+  private readonly accounts: AccountRepository;
+  private readonly schedules: BackupScheduleRepository;
   private readonly erasure: BlobErasureService;
   private readonly leaseMs: number;
   private readonly heartbeatMs: number;
@@ -96,6 +71,8 @@ export class ExportRunner {
   constructor(private readonly opts: ExportRunnerOptions) {
     this.runs = new ExportRunRepository(opts.database.db);
     this.outbox = new OutboxRepository(opts.database.db);
+    this.accounts = new AccountRepository(opts.database.db);
+    this.schedules = new BackupScheduleRepository(opts.database.db);
     this.erasure = new BlobErasureService(opts.database.db, opts.blobs, opts.clock);
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.heartbeatMs = opts.heartbeatMs ?? Math.min(2_000, Math.floor(this.leaseMs / 4));
@@ -159,34 +136,43 @@ export class ExportRunner {
       await fs.mkdir(tmpDir, { recursive: true, mode: 0o700 });
       const format = (this.opts.formats ?? exportFormat)(run.format);
       if (!format) throw new PermanentExportError(`this release cannot produce "${run.format}" exports`);
-      const account = await database.db
-        .selectFrom("accounts")
-        .select(["name", "time_zone"])
-        .where("id", "=", run.account_id)
-        .where("status", "=", ACTIVE)
-        .executeTakeFirst();
+      const account = await this.accounts.findById(run.account_id);
       if (!account) throw new PermanentExportError("the account no longer exists");
       log.info("export started");
       const snapshotAt = await database.readSnapshot(async (db) => {
         const at = clock.now();
         await format.write(
-          this.context(run, db, at, account, tmpDir, controller.signal, log, {
-            progress: (done, total) => {
-              progress.done = done;
-              progress.total = total;
-              onProgress?.(done, total);
+          createExportContext(
+            {
+              run,
+              db,
+              snapshotAt: at,
+              account,
+              tmpDir,
+              signal: controller.signal,
+              logger: log,
+              blobs: this.opts.blobs,
+              clock,
+              links: this.opts.links,
             },
-            warn: (w) => {
-              warningCount++;
-              if (warnings.length < MAX_STORED_WARNINGS) warnings.push(w);
-              log.warn(
-                { warning: { entity: w.entity, id: w.id, reason: w.reason } },
-                "file left out of export",
-              );
+            {
+              progress: (done, total) => {
+                progress.done = done;
+                progress.total = total;
+                onProgress?.(done, total);
+              },
+              warn: (w) => {
+                warningCount++;
+                if (warnings.length < MAX_STORED_WARNINGS) warnings.push(w);
+                log.warn(
+                  { warning: { entity: w.entity, id: w.id, reason: w.reason } },
+                  "file left out of export",
+                );
+              },
+              saved,
+              links,
             },
-            saved,
-            links,
-          }),
+          ),
         );
         return at;
       });
@@ -234,60 +220,6 @@ export class ExportRunner {
     } catch (err) {
       log.warn({ err }, "could not erase files of deleted records yet; the sweep retries");
     }
-  }
-
-  private context(
-    run: ExportRun,
-    db: Kysely<DB>,
-    snapshotAt: Date,
-    account: { name: string; time_zone: string },
-    tmpDir: string,
-    signal: AbortSignal,
-    logger: Logger,
-    sinks: Pick<ExportContext, "progress" | "warn"> & { saved: SavedArtifact[]; links: LinkState },
-  ): ExportContext {
-    const blobs = this.opts.blobs;
-    let recipient: Promise<string | null> | undefined;
-    return {
-      runId: run.id,
-      accountId: run.account_id,
-      accountName: account.name,
-      timeZone: account.time_zone,
-      db,
-      snapshotAt,
-      blobs,
-      tmpDir,
-      signal,
-      logger,
-      progress: sinks.progress,
-      warn: sinks.warn,
-      saveArtifact: async (spec: ArtifactSpec, body: Readable) => {
-        const storageKey = `${attemptPrefix(run, run.attempts)}${spec.part}`;
-        const meter = meterStream(body);
-        await blobs.put(storageKey, meter.stream, { contentType: spec.contentType, signal });
-        const artifact = { id: newId(), ...spec, storageKey, ...meter.result() };
-        sinks.saved.push(artifact);
-        return artifact;
-      },
-      linkFor: async (artifact: SavedArtifact): Promise<ArtifactLink | null> => {
-        const links = this.opts.links;
-        if (!links) return null;
-        recipient ??= linkRecipient(db, run);
-        const userId = await recipient;
-        if (!userId) return null;
-        sinks.links.expiresAt ??= new Date(
-          Math.floor((this.opts.clock.now().getTime() + LINK_DAYS * DAY_MS) / 1000) * 1000,
-        );
-        const link = links.mint({
-          accountId: run.account_id,
-          exportRunId: run.id,
-          artifactId: artifact.id,
-          userId,
-          expiresAt: sinks.links.expiresAt,
-        });
-        return { url: link.url, expiresAt: link.expiresAt };
-      },
-    };
   }
 
   /** Retry, release or fail after an attempt did not publish; its files are deleted in every case. */
@@ -339,12 +271,7 @@ export class ExportRunner {
   }
 
   private async retentionMonths(run: ExportRun): Promise<number | undefined> {
-    const row = await this.opts.database.db
-      .selectFrom("backup_schedules")
-      .select("retention_months")
-      .where("account_id", "=", run.account_id)
-      .executeTakeFirst();
-    return row?.retention_months;
+    return this.schedules.retentionMonths(run.account_id);
   }
 
   /**
@@ -393,28 +320,4 @@ export class ExportRunner {
       now.toISOString(),
     );
   }
-}
-
-/** The expiry fixed by the first link a format wrote (null: it wrote none). */
-interface LinkState {
-  expiresAt: Date | null;
-}
-
-/**
- * Who the links written into a run's files are signed for: the owner or admin who requested it,
- * else (CLI and scheduled runs) the account's earliest active owner, else its earliest admin.
- * Downloads re-check that this person may still export (RELIABILITY 2.7).
- */
-async function linkRecipient(db: Kysely<DB>, run: ExportRun): Promise<string | null> {
-  const users = await db
-    .selectFrom("users")
-    .select(["id", "role"])
-    .where("account_id", "=", run.account_id)
-    .where("status", "=", "active")
-    .where("role", "in", ["owner", "admin"])
-    .orderBy("created_at")
-    .orderBy("id")
-    .execute();
-  const requester = users.find((u) => u.id === run.requested_by_id);
-  return (requester ?? users.find((u) => u.role === "owner") ?? users[0])?.id ?? null;
 }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runPrefix } from "../../src/jobs/export-runner.js";
+import { runPrefix } from "../../src/jobs/export-keys.js";
 import { seedAccount } from "../../src/seed/seed-account.js";
 import { ExportService } from "../../src/services/export.service.js";
 import { SYSTEM_ACTOR } from "../../src/services/write-context.js";

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runPrefix } from "../../src/jobs/export-runner.js";
+import { runPrefix } from "../../src/jobs/export-keys.js";
 import type { ExportRun } from "../../src/repositories/export-run.repository.js";
 import { seedAccount } from "../../src/seed/seed-account.js";
 import { ApiTokenService } from "../../src/services/api-token.service.js";

@@ -9,7 +9,7 @@ import { FixedClock } from "../../src/domain/clock.js";
 import { contentDisposition } from "../../src/domain/content-disposition.js";
 import { redactSigV4, redactUrl } from "../../src/http/logger.js";
 import { PRESIGNED_REDIRECT_SECONDS } from "../../src/http/routes/download-redirect.js";
-import { runPrefix } from "../../src/jobs/export-runner.js";
+import { runPrefix } from "../../src/jobs/export-keys.js";
 import { ExpireExportsTask } from "../../src/jobs/tasks/expire-exports.task.js";
 import { DownloadLinkService } from "../../src/services/download-link.service.js";
 import type { S3BlobStore } from "../../src/storage/s3-blob-store.js";

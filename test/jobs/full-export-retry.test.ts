@@ -8,7 +8,7 @@ import fs from "node:fs/promises";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fullFormat } from "../../src/exports/formats/full/index.js";
-import { runPrefix } from "../../src/jobs/export-runner.js";
+import { runPrefix } from "../../src/jobs/export-keys.js";
 import { ExportRunRepository } from "../../src/repositories/export-run.repository.js";
 import { seedAccount } from "../../src/seed/seed-account.js";
 import { failingStore } from "../exports/formats/helpers.js";

@@ -7,7 +7,7 @@ import { ExportRunRepository } from "../../repositories/export-run.repository.js
 import { SYSTEM_ACTOR } from "../../services/write-context.js";
 import type { BlobStore } from "../../storage/blob-store.js";
 import { deletePrefix } from "../../storage/delete-prefix.js";
-import { runPrefix } from "../export-runner.js";
+import { runPrefix } from "../export-keys.js";
 import type { PeriodicTask } from "../periodic-task.js";
 
 /**

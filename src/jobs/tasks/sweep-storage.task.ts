@@ -5,7 +5,7 @@ import type { Logger } from "../../logger.js";
 import { ACTIVE } from "../../repositories/account.repository.js";
 import { type RunAttemptState, StorageOwnerRepository } from "../../repositories/storage-owner.repository.js";
 import type { BlobInfo, BlobStore } from "../../storage/blob-store.js";
-import { attemptOfKey } from "../export-runner.js";
+import { attemptOfKey } from "../export-keys.js";
 import type { PeriodicTask } from "../periodic-task.js";
 
 /**
