@@ -1,11 +1,11 @@
 import crypto from "node:crypto";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { uuidv7 } from "../domain/ids.js";
 import type { Role } from "../domain/roles.js";
-import { ACTIVE } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { WebSessionRepository } from "../repositories/web-session.repository.js";
 import { hashToken } from "./api-token.service.js";
 import { MAX_PASSWORD_LENGTH, verifyPassword } from "./password-hash.js";
 import type { WriteContext } from "./write-context.js";
@@ -58,10 +58,14 @@ export class SignInError extends Error {
  * known user, and sign-out is written to the account's audit log (never the password or token).
  */
 export class WebSessionService {
+  private readonly sessions: WebSessionRepository;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.sessions = new WebSessionRepository(db);
+  }
 
   /** Checks the credentials and opens a session; the token is returned once, for the cookie. */
   async signIn(input: SignInInput): Promise<{ token: string; session: WebSession }> {
@@ -70,14 +74,7 @@ export class WebSessionService {
     const password = typeof input.password === "string" ? input.password : "";
     const user =
       account && email && email.length <= 320 && account.length <= 200
-        ? await this.db
-            .selectFrom("users as u")
-            .innerJoin("accounts as a", "a.id", "u.account_id")
-            .select(["u.id", "u.account_id", "u.role", "u.status", "u.password_hash"])
-            .where("a.name", "=", account)
-            .where("a.status", "=", ACTIVE)
-            .where(sql<string>`lower(u.email)`, "=", email)
-            .executeTakeFirst()
+        ? await this.sessions.findSignInUser(account, email)
         : undefined;
     // Always one scrypt run, also for unknown users, so timing does not reveal who exists.
     const matches = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH + 1), user?.password_hash);
@@ -107,9 +104,8 @@ export class WebSessionService {
     const token = `hvs_${crypto.randomBytes(32).toString("base64url")}`;
     const id = uuidv7(now.getTime());
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("web_sessions")
-        .values({
+      await this.sessions.withTransaction(trx).open(
+        {
           id,
           account_id: user.account_id,
           user_id: user.id,
@@ -121,9 +117,9 @@ export class WebSessionService {
           expires_at: new Date(now.getTime() + SESSION_ABSOLUTE_MS).toISOString(),
           created_at: at,
           updated_at: at,
-        })
-        .execute();
-      await trx.updateTable("users").set({ last_login_at: at }).where("id", "=", user.id).execute();
+        },
+        at,
+      );
       await recordAudit(
         trx,
         this.ctxOf(user.account_id, user.id, user.role as Role, input.ip),
@@ -147,44 +143,18 @@ export class WebSessionService {
    */
   async resolve(token: unknown): Promise<WebSession | null> {
     if (typeof token !== "string" || token.length > 100) return null;
-    const row = await this.db
-      .selectFrom("web_sessions as s")
-      .innerJoin("users as u", (j) =>
-        j.onRef("u.id", "=", "s.user_id").onRef("u.account_id", "=", "s.account_id"),
-      )
-      .innerJoin("accounts as a", "a.id", "s.account_id")
-      .select([
-        "s.id",
-        "s.account_id",
-        "s.user_id",
-        "s.csrf_token",
-        "s.last_seen_at",
-        "s.expires_at",
-        "u.name as user_name",
-        "u.email as user_email",
-        "u.role",
-        "u.status",
-        "a.name as account_name",
-        "a.time_zone",
-      ])
-      .where("s.token_hash", "=", hashToken(token))
-      .where("a.status", "=", ACTIVE)
-      .executeTakeFirst();
+    const row = await this.sessions.findByTokenHash(hashToken(token));
     if (!row) return null;
     const now = this.clock.now().getTime();
     const lastSeen = Date.parse(row.last_seen_at);
     const absolute = Date.parse(row.expires_at);
     if (now >= absolute || now - lastSeen >= SESSION_IDLE_MS || row.status !== "active") {
-      await this.db.deleteFrom("web_sessions").where("id", "=", row.id).execute();
+      await this.sessions.delete(row.id);
       return null;
     }
     if (now - lastSeen >= TOUCH_RESOLUTION_MS) {
       const at = new Date(now).toISOString();
-      await this.db
-        .updateTable("web_sessions")
-        .set({ last_seen_at: at, updated_at: at })
-        .where("id", "=", row.id)
-        .execute();
+      await this.sessions.touch(row.id, at);
     }
     return {
       sessionId: row.id,
@@ -204,7 +174,7 @@ export class WebSessionService {
   async signOut(session: WebSession, ip?: string): Promise<void> {
     const at = this.clock.now().toISOString();
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("web_sessions").where("id", "=", session.sessionId).execute();
+      await this.sessions.withTransaction(trx).delete(session.sessionId);
       await recordAudit(
         trx,
         this.ctxOf(session.accountId, session.userId, session.role, ip),
@@ -221,16 +191,10 @@ export class WebSessionService {
   /** Deletes sessions past their absolute expiry or idle too long (the worker's sweep). */
   async deleteExpired(): Promise<number> {
     const now = this.clock.now().getTime();
-    const result = await this.db
-      .deleteFrom("web_sessions")
-      .where((eb) =>
-        eb.or([
-          eb("expires_at", "<=", new Date(now).toISOString()),
-          eb("last_seen_at", "<=", new Date(now - SESSION_IDLE_MS).toISOString()),
-        ]),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return this.sessions.deleteExpired(
+      new Date(now).toISOString(),
+      new Date(now - SESSION_IDLE_MS).toISOString(),
+    );
   }
 
   private ctxOf(accountId: string, userId: string, role: Role, ip: string | undefined): WriteContext {
