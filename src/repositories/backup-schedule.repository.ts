@@ -1,9 +1,46 @@
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely, Selectable, Updateable } from "kysely";
+import { lockForUpdate } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
+
+export type BackupSchedule = Selectable<DB["backup_schedules"]>;
 
 /** The monthly backup schedule of each account (one row at most per account). */
 export class BackupScheduleRepository {
   constructor(private readonly db: Kysely<DB>) {}
+
+  /** The same repository inside the caller's transaction. */
+  withTransaction(trx: Kysely<DB>): BackupScheduleRepository {
+    return new BackupScheduleRepository(trx);
+  }
+
+  async find(accountId: string): Promise<BackupSchedule | undefined> {
+    return this.db
+      .selectFrom("backup_schedules")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .executeTakeFirst();
+  }
+
+  /** Inserts `row` unless the account has a schedule already (then leaves that one as it is). */
+  async insertUnlessExists(row: Insertable<DB["backup_schedules"]>): Promise<void> {
+    await this.db
+      .insertInto("backup_schedules")
+      .values(row)
+      .onConflict((oc) => oc.column("account_id").doNothing())
+      .execute();
+  }
+
+  /** The account's schedule, locked until the transaction ends; the row must exist. */
+  async lock(accountId: string): Promise<BackupSchedule> {
+    return lockForUpdate(
+      this.db,
+      this.db.selectFrom("backup_schedules").selectAll().where("account_id", "=", accountId),
+    ).executeTakeFirstOrThrow();
+  }
+
+  async update(accountId: string, values: Updateable<DB["backup_schedules"]>): Promise<void> {
+    await this.db.updateTable("backup_schedules").set(values).where("account_id", "=", accountId).execute();
+  }
 
   /** How many months the account keeps its backups; undefined when it has no schedule row. */
   async retentionMonths(accountId: string): Promise<number | undefined> {

@@ -1,5 +1,5 @@
-import type { Kysely, Selectable } from "kysely";
-import { lockForUpdate, writeTransaction } from "../db/dialect.js";
+import type { Kysely } from "kysely";
+import { writeTransaction } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
 import { nextOccurrence, periodOf, wallClock } from "../domain/backup-period.js";
 import type { Clock } from "../domain/clock.js";
@@ -7,13 +7,14 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../domain/errors
 import { newId } from "../domain/ids.js";
 import { canExport } from "../domain/roles.js";
 import { DEFAULT_BACKUP_RETENTION_MONTHS } from "../exports/retention.js";
-import { ACTIVE } from "../repositories/account.repository.js";
+import { AccountRepository } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { type BackupSchedule, BackupScheduleRepository } from "../repositories/backup-schedule.repository.js";
 import { ExportRunRepository } from "../repositories/export-run.repository.js";
 import { MAX_ATTEMPTS } from "./export.service.js";
 import type { WriteContext } from "./write-context.js";
 
-export type BackupSchedule = Selectable<DB["backup_schedules"]>;
+export type { BackupSchedule } from "../repositories/backup-schedule.repository.js";
 
 /** Retention an admin may choose, in months (SPEC §2.1 default 3; GDPR storage limitation). */
 export const RETENTION_RANGE = { min: 1, max: 24 } as const;
@@ -24,20 +25,22 @@ export const RETENTION_RANGE = { min: 1, max: 24 } as const;
  * the ones made (they expire with their retention).
  */
 export class BackupScheduleService {
+  private readonly schedules: BackupScheduleRepository;
+  private readonly accounts: AccountRepository;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.schedules = new BackupScheduleRepository(db);
+    this.accounts = new AccountRepository(db, clock);
+  }
 
   /** The account's schedule; a never-enabled account gets the defaults (disabled). */
   async get(ctx: WriteContext): Promise<{ schedule: BackupSchedule; timeZone: string }> {
     assertAdmin(ctx);
     const timeZone = await this.timeZone(ctx.accountId);
-    const row = await this.db
-      .selectFrom("backup_schedules")
-      .selectAll()
-      .where("account_id", "=", ctx.accountId)
-      .executeTakeFirst();
+    const row = await this.schedules.find(ctx.accountId);
     return { timeZone, schedule: row ?? this.defaults(ctx.accountId, timeZone) };
   }
 
@@ -78,15 +81,9 @@ export class BackupScheduleService {
       // The row exists (disabled, as `get` shows a never-enabled account) and is locked before it
       // is read: concurrent updates run one after the other, each from the state the last left,
       // so enabling is audited (and starts the first backup) once.
-      await trx
-        .insertInto("backup_schedules")
-        .values({ ...this.defaults(ctx.accountId, timeZone), id: newId() })
-        .onConflict((oc) => oc.column("account_id").doNothing())
-        .execute();
-      const current = await lockForUpdate(
-        trx,
-        trx.selectFrom("backup_schedules").selectAll().where("account_id", "=", ctx.accountId),
-      ).executeTakeFirstOrThrow();
+      const schedules = this.schedules.withTransaction(trx);
+      await schedules.insertUnlessExists({ ...this.defaults(ctx.accountId, timeZone), id: newId() });
+      const current = await schedules.lock(ctx.accountId);
       const enabling = input.enabled === true && !current.enabled;
       const next = {
         enabled: input.enabled ?? current.enabled,
@@ -97,11 +94,7 @@ export class BackupScheduleService {
         updated_at: at,
       };
       const nextDue = next.enabled ? nextOccurrence(now, next.day_of_month, timeZone).toISOString() : null;
-      await trx
-        .updateTable("backup_schedules")
-        .set({ ...next, next_due_at: nextDue })
-        .where("account_id", "=", ctx.accountId)
-        .execute();
+      await schedules.update(ctx.accountId, { ...next, next_due_at: nextDue });
       if (next.enabled !== current.enabled) {
         await recordAudit(
           trx,
@@ -135,12 +128,7 @@ export class BackupScheduleService {
   }
 
   private async timeZone(accountId: string): Promise<string> {
-    const account = await this.db
-      .selectFrom("accounts")
-      .select("time_zone")
-      .where("id", "=", accountId)
-      .where("status", "=", ACTIVE)
-      .executeTakeFirst();
+    const account = await this.accounts.findById(accountId);
     if (!account) throw new NotFoundError("account", accountId);
     return account.time_zone;
   }
