@@ -167,6 +167,17 @@ export class ExportRunRepository {
       .execute();
   }
 
+  /** One artifact of a run of the account, by its id. */
+  artifact(accountId: string, runId: string, id: string): Promise<ExportArtifact | undefined> {
+    return this.db
+      .selectFrom("export_artifacts")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("export_run_id", "=", runId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+  }
+
   /**
    * Claims the next runnable run for `owner`: a queued run whose `run_at` has come, or a running
    * run whose lease expired (its worker died: crash recovery). Runs that already used all their

@@ -4,8 +4,10 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { ValidationError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 import { canExport, type Role } from "../domain/roles.js";
-import { ACTIVE } from "../repositories/account.repository.js";
+import { AccountRepository } from "../repositories/account.repository.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { ExportRunRepository } from "../repositories/export-run.repository.js";
+import { UserRepository } from "../repositories/user.repository.js";
 import { decodeToken, deriveKey, encodeToken, type LinkClaims } from "./download-token.js";
 import type { WriteContext } from "./write-context.js";
 
@@ -113,6 +115,9 @@ export interface DownloadLinkServiceDeps {
  */
 export class DownloadLinkService {
   private readonly db: Kysely<DB>;
+  private readonly accounts: AccountRepository;
+  private readonly runs: ExportRunRepository;
+  private readonly users: UserRepository;
   private readonly clock: Clock;
   private readonly key: Buffer;
   private readonly publicUrl: string;
@@ -120,6 +125,9 @@ export class DownloadLinkService {
   constructor(deps: DownloadLinkServiceDeps) {
     if (deps.secret.length === 0) throw new Error("the link-signing secret is empty");
     this.db = deps.db;
+    this.accounts = new AccountRepository(deps.db);
+    this.runs = new ExportRunRepository(deps.db);
+    this.users = new UserRepository(deps.db);
     this.clock = deps.clock ?? systemClock;
     this.key = deriveKey(deps.secret);
     this.publicUrl = (deps.publicUrl ?? "").replace(/\/+$/, "");
@@ -173,19 +181,9 @@ export class DownloadLinkService {
     if (!claims) throw new DownloadDeniedError("invalid");
     // An account being imported or removed is not there for anyone: the link is as good as forged
     // (404, and nothing is audited into that account).
-    const account = await this.db
-      .selectFrom("accounts")
-      .select("id")
-      .where("id", "=", claims.accountId)
-      .where("status", "=", ACTIVE)
-      .executeTakeFirst();
+    const account = await this.accounts.findById(claims.accountId);
     if (!account) throw new DownloadDeniedError("invalid");
-    const run = await this.db
-      .selectFrom("export_runs")
-      .selectAll()
-      .where("account_id", "=", claims.accountId)
-      .where("id", "=", claims.exportRunId)
-      .executeTakeFirst();
+    const run = await this.runs.get(claims.accountId, claims.exportRunId);
     if (!run) throw new DownloadDeniedError("not_found", claims);
 
     const now = this.clock.now().getTime();
@@ -194,24 +192,13 @@ export class DownloadLinkService {
     if (run.state === "expired" || (run.expires_at !== null && now > Date.parse(run.expires_at)))
       throw new DownloadDeniedError("expired", claims);
 
-    const user = await this.db
-      .selectFrom("users")
-      .select(["id", "role", "status"])
-      .where("account_id", "=", claims.accountId)
-      .where("id", "=", claims.userId)
-      .executeTakeFirst();
+    const user = await this.users.find(claims.accountId, claims.userId);
     if (user?.status !== "active") throw new DownloadDeniedError("user_inactive", claims);
     const role = user.role as Role;
     if (!canExport(role)) throw new DownloadDeniedError("role", claims);
 
     if (run.state !== "succeeded") throw new DownloadDeniedError("not_ready", claims);
-    const artifact = await this.db
-      .selectFrom("export_artifacts")
-      .selectAll()
-      .where("account_id", "=", claims.accountId)
-      .where("export_run_id", "=", run.id)
-      .where("id", "=", claims.artifactId)
-      .executeTakeFirst();
+    const artifact = await this.runs.artifact(claims.accountId, run.id, claims.artifactId);
     if (!artifact) throw new DownloadDeniedError("not_found", claims);
     return { claims, run, artifact, user: { id: user.id, role } };
   }
