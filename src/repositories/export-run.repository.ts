@@ -178,6 +178,17 @@ export class ExportRunRepository {
       .executeTakeFirst();
   }
 
+  /** The artifact of a run of the account that is its `part`. */
+  artifactByPart(accountId: string, runId: string, part: string): Promise<ExportArtifact | undefined> {
+    return this.db
+      .selectFrom("export_artifacts")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("export_run_id", "=", runId)
+      .where("part", "=", part)
+      .executeTakeFirst();
+  }
+
   /**
    * Claims the next runnable run for `owner`: a queued run whose `run_at` has come, or a running
    * run whose lease expired (its worker died: crash recovery). Runs that already used all their

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/schema/index.js";
 
 /** Team members of an account. */
@@ -16,6 +16,41 @@ export class UserRepository {
       .where("account_id", "=", accountId)
       .where("id", "=", id)
       .executeTakeFirst();
+  }
+
+  /** A user of the account with the name and address to write to. */
+  async findContact(accountId: string, id: string) {
+    return this.db
+      .selectFrom("users")
+      .select(["name", "email", "role", "status"])
+      .where("account_id", "=", accountId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+  }
+
+  /** A user of the account by email, compared in lower case (`email` must be lower case). */
+  async findByEmail(accountId: string, email: string) {
+    return this.db
+      .selectFrom("users")
+      .select(["id", "email", "status"])
+      .where("account_id", "=", accountId)
+      .where(sql<string>`lower(email)`, "=", email)
+      .executeTakeFirst();
+  }
+
+  /** Sets a user's password hash and ends every web session of that user. */
+  async setPasswordHash(accountId: string, id: string, hash: string, at: string): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ password_hash: hash, updated_at: at })
+      .where("account_id", "=", accountId)
+      .where("id", "=", id)
+      .execute();
+    await this.db
+      .deleteFrom("web_sessions")
+      .where("account_id", "=", accountId)
+      .where("user_id", "=", id)
+      .execute();
   }
 
   /** The account's active owners and admins (who may export), earliest first. */

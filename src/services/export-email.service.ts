@@ -6,9 +6,14 @@ import { exportFormat } from "../exports/registry.js";
 import type { EmailMessage } from "../mail/mailer.js";
 import { exportFailedEmail } from "../mail/templates/export-failed.js";
 import { exportReadyEmail } from "../mail/templates/export-ready.js";
-import { ACTIVE } from "../repositories/account.repository.js";
-import { type ExportRun, filesDownloadable } from "../repositories/export-run.repository.js";
+import { AccountRepository } from "../repositories/account.repository.js";
+import {
+  type ExportRun,
+  ExportRunRepository,
+  filesDownloadable,
+} from "../repositories/export-run.repository.js";
 import type { OutboxEmail } from "../repositories/outbox.repository.js";
+import { UserRepository } from "../repositories/user.repository.js";
 import { type DownloadLinkService, MAX_LINK_LIFETIME_SECONDS } from "./download-link.service.js";
 
 /** An email ready to send, or why there is nothing worth sending any more. */
@@ -32,37 +37,27 @@ export interface ExportEmailServiceDeps {
  */
 export class ExportEmailService {
   private readonly formats: (id: string) => ExportFormat | undefined;
+  private readonly runs: ExportRunRepository;
+  private readonly users: UserRepository;
+  private readonly accounts: AccountRepository;
 
   constructor(private readonly deps: ExportEmailServiceDeps) {
     this.formats = deps.formats ?? exportFormat;
+    this.runs = new ExportRunRepository(deps.db);
+    this.users = new UserRepository(deps.db);
+    this.accounts = new AccountRepository(deps.db);
   }
 
   async compose(email: OutboxEmail, now: Date): Promise<ComposedEmail> {
-    const { db } = this.deps;
-    const run = await db
-      .selectFrom("export_runs")
-      .selectAll()
-      .where("account_id", "=", email.account_id)
-      .where("id", "=", email.export_run_id)
-      .executeTakeFirst();
+    const run = await this.runs.get(email.account_id, email.export_run_id);
     if (!run) return { skip: "the export no longer exists" };
     const user = email.recipient_id
-      ? await db
-          .selectFrom("users")
-          .select(["name", "email", "role", "status"])
-          .where("account_id", "=", email.account_id)
-          .where("id", "=", email.recipient_id)
-          .executeTakeFirst()
+      ? await this.users.findContact(email.account_id, email.recipient_id)
       : undefined;
     // Only owners and admins receive export data (SPEC §5); the link would answer 403 anyway.
     if (user?.status !== "active" || !canExport(user.role as Role))
       return { skip: "the requester is no longer an active owner or admin" };
-    const account = await db
-      .selectFrom("accounts")
-      .select(["name", "time_zone"])
-      .where("id", "=", email.account_id)
-      .where("status", "=", ACTIVE)
-      .executeTakeFirst();
+    const account = await this.accounts.findById(email.account_id);
     if (!account) return { skip: "the account no longer exists" };
     const format = this.formats(run.format);
     const common = {
@@ -98,13 +93,7 @@ export class ExportEmailService {
   /** The link to the run's `part` artifact, expiring with the files but within 7 days. */
   private async mintLink(run: ExportRun, part: string | undefined, userId: string, now: Date) {
     if (!part) return null;
-    const artifact = await this.deps.db
-      .selectFrom("export_artifacts")
-      .select("id")
-      .where("account_id", "=", run.account_id)
-      .where("export_run_id", "=", run.id)
-      .where("part", "=", part)
-      .executeTakeFirst();
+    const artifact = await this.runs.artifactByPart(run.account_id, run.id, part);
     if (!artifact) return null;
     const expiresAt = Math.min(Date.parse(run.expires_at!), now.getTime() + MAX_LINK_LIFETIME_SECONDS * 1000);
     return this.deps.links.mint({

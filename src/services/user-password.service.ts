@@ -1,8 +1,9 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { NotFoundError, ValidationError } from "../domain/errors.js";
 import { recordAudit } from "../repositories/audit-log.repository.js";
+import { UserRepository } from "../repositories/user.repository.js";
 import { hashPassword, passwordProblem } from "./password-hash.js";
 import type { WriteContext } from "./write-context.js";
 
@@ -20,27 +21,12 @@ export async function setUserPassword(
   const problem = passwordProblem(input.password);
   if (problem) throw ValidationError.field("password", problem);
   const email = input.email.trim().toLowerCase();
-  const user = await db
-    .selectFrom("users")
-    .select(["id", "email", "status"])
-    .where("account_id", "=", ctx.accountId)
-    .where(sql<string>`lower(email)`, "=", email)
-    .executeTakeFirst();
+  const user = await new UserRepository(db).findByEmail(ctx.accountId, email);
   if (!user) throw new NotFoundError("user", email);
   const hash = await hashPassword(input.password);
   const at = clock.now().toISOString();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("users")
-      .set({ password_hash: hash, updated_at: at })
-      .where("account_id", "=", ctx.accountId)
-      .where("id", "=", user.id)
-      .execute();
-    await trx
-      .deleteFrom("web_sessions")
-      .where("account_id", "=", ctx.accountId)
-      .where("user_id", "=", user.id)
-      .execute();
+    await new UserRepository(trx).setPasswordHash(ctx.accountId, user.id, hash, at);
     await recordAudit(trx, ctx, { action: "user.password_set", entityType: "user", entityId: user.id }, at);
   });
   return { userId: user.id, email: user.email, status: user.status };
