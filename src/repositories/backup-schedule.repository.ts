@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from "kysely";
 import { lockForUpdate } from "../db/dialect.js";
 import type { DB } from "../db/schema/index.js";
+import { ACTIVE } from "./account.repository.js";
 
 export type BackupSchedule = Selectable<DB["backup_schedules"]>;
 
@@ -50,5 +51,33 @@ export class BackupScheduleRepository {
       .where("account_id", "=", accountId)
       .executeTakeFirst();
     return row?.retention_months;
+  }
+
+  /**
+   * Enabled schedules of active accounts whose next backup is due at `now`, in id order after
+   * `afterId`, at most `limit`, each with its account's time zone.
+   */
+  async due(now: Date, afterId: string, limit: number) {
+    return this.db
+      .selectFrom("backup_schedules as s")
+      .innerJoin("accounts as a", "a.id", "s.account_id")
+      .select(["s.id", "s.account_id", "s.day_of_month", "s.enabled_at", "s.enabled_by_id", "a.time_zone"])
+      .where("a.status", "=", ACTIVE)
+      .where("s.enabled", "=", true)
+      .where("s.next_due_at", "<=", now.toISOString())
+      .where("s.id", ">", afterId)
+      .orderBy("s.id")
+      .limit(limit)
+      .execute();
+  }
+
+  /** Sets when the schedule is next due, unless it was disabled meanwhile. */
+  async setNextDue(id: string, nextDueAt: string): Promise<void> {
+    await this.db
+      .updateTable("backup_schedules")
+      .set({ next_due_at: nextDueAt })
+      .where("id", "=", id)
+      .where("enabled", "=", true)
+      .execute();
   }
 }

@@ -178,6 +178,30 @@ export class ExportRunRepository {
       .executeTakeFirst();
   }
 
+  /** Whether the account has a backup run for `period` (of any state). */
+  async hasBackupFor(accountId: string, period: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("export_runs")
+      .select("id")
+      .where("account_id", "=", accountId)
+      .where("format", "=", "backup")
+      .where("period", "=", period)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Whether run `id` is running at attempt `attempt` (so that attempt's temp files are live). */
+  async isRunningAttempt(id: string, attempt: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("export_runs")
+      .select("id")
+      .where("id", "=", id)
+      .where("state", "=", "running")
+      .where("attempts", "=", attempt)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** The artifact of a run of the account that is its `part`. */
   artifactByPart(accountId: string, runId: string, part: string): Promise<ExportArtifact | undefined> {
     return this.db

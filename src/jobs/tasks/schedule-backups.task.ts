@@ -3,7 +3,7 @@ import type { DB } from "../../db/schema/index.js";
 import { latestDuePeriod, nextOccurrence, periodOf } from "../../domain/backup-period.js";
 import type { Clock } from "../../domain/clock.js";
 import type { Logger } from "../../logger.js";
-import { ACTIVE } from "../../repositories/account.repository.js";
+import { BackupScheduleRepository } from "../../repositories/backup-schedule.repository.js";
 import { ExportRunRepository } from "../../repositories/export-run.repository.js";
 import { MAX_ATTEMPTS } from "../../services/export.service.js";
 import type { PeriodicTask } from "../periodic-task.js";
@@ -20,30 +20,22 @@ export class ScheduleBackupsTask implements PeriodicTask {
   readonly name = "schedule-backups";
   readonly intervalMs = 30_000;
   private readonly runs: ExportRunRepository;
+  private readonly schedules: BackupScheduleRepository;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    db: Kysely<DB>,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
     this.runs = new ExportRunRepository(db);
+    this.schedules = new BackupScheduleRepository(db);
   }
 
   async run(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();
     let after = "";
     for (;;) {
-      const due = await this.db
-        .selectFrom("backup_schedules as s")
-        .innerJoin("accounts as a", "a.id", "s.account_id")
-        .select(["s.id", "s.account_id", "s.day_of_month", "s.enabled_at", "s.enabled_by_id", "a.time_zone"])
-        .where("a.status", "=", ACTIVE)
-        .where("s.enabled", "=", true)
-        .where("s.next_due_at", "<=", now.toISOString())
-        .where("s.id", ">", after)
-        .orderBy("s.id")
-        .limit(BATCH)
-        .execute();
+      const due = await this.schedules.due(now, after, BATCH);
       for (const s of due) {
         if (signal?.aborted) return;
         await this.schedule(s, now);
@@ -78,22 +70,11 @@ export class ScheduleBackupsTask implements PeriodicTask {
         },
         now,
       );
-      const made = await this.db
-        .selectFrom("export_runs")
-        .select("id")
-        .where("account_id", "=", s.account_id)
-        .where("format", "=", "backup")
-        .where("period", "=", period)
-        .executeTakeFirst();
+      const made = await this.runs.hasBackupFor(s.account_id, period);
       // Not made: another backup of the account is running; try again at the next tick.
       if (!made) return;
       this.logger.info({ accountId: s.account_id, period }, "monthly backup scheduled");
     }
-    await this.db
-      .updateTable("backup_schedules")
-      .set({ next_due_at: nextOccurrence(now, s.day_of_month, s.time_zone).toISOString() })
-      .where("id", "=", s.id)
-      .where("enabled", "=", true)
-      .execute();
+    await this.schedules.setNextDue(s.id, nextOccurrence(now, s.day_of_month, s.time_zone).toISOString());
   }
 }
