@@ -13,6 +13,7 @@ import { writeTransaction } from "../db/dialect.js";
 import type { DB, TableName } from "../db/schema/index.js";
 import { TABLE_NAMES, tableSpec } from "../db/schema/index.js";
 import { type Clock, systemClock } from "../domain/clock.js";
+import { AccountRemovalRepository } from "../repositories/account-removal.repository.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import { deletePrefix } from "../storage/delete-prefix.js";
 
@@ -25,9 +26,6 @@ export const ACCOUNT_LEASE_MS = 10 * 60_000;
 
 /** Rows deleted (or self-references cleared) per transaction. */
 export const REMOVAL_BATCH = 1000;
-
-// biome-ignore lint/suspicious/noExplicitAny: generic table names (see entity.repository.ts)
-type AnyDb = Kysely<any>;
 
 /** Every account-scoped table, children before their parents (deletes never break a reference). */
 const CHILDREN_FIRST: readonly TableName[] = [...TABLE_NAMES].reverse().filter((t) => t !== "accounts");
@@ -65,6 +63,7 @@ export class AccountRemovalService {
   readonly #clock: Clock;
   readonly #leaseMs: number;
   readonly #batchSize: number;
+  readonly #accounts: AccountRemovalRepository;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -74,23 +73,12 @@ export class AccountRemovalService {
     this.#clock = opts.clock ?? systemClock;
     this.#leaseMs = opts.leaseMs ?? ACCOUNT_LEASE_MS;
     this.#batchSize = opts.batchSize ?? REMOVAL_BATCH;
+    this.#accounts = new AccountRemovalRepository(db);
   }
 
   /** Accounts being imported or removed whose lease ran out before now, oldest lease first. */
   async abandoned(limit = 100): Promise<AbandonedAccount[]> {
-    return this.db
-      .selectFrom("accounts")
-      .select(["id", "name", "status", "import_lease_expires_at"])
-      .where("status", "in", ["importing", "removing"])
-      .where((eb) =>
-        eb.or([
-          eb("import_lease_expires_at", "is", null),
-          eb("import_lease_expires_at", "<", this.#clock.now().toISOString()),
-        ]),
-      )
-      .orderBy("import_lease_expires_at")
-      .limit(limit)
-      .execute();
+    return this.#accounts.abandoned(this.#clock.now().toISOString(), limit);
   }
 
   /**
@@ -100,19 +88,7 @@ export class AccountRemovalService {
    */
   async claimAbandoned(accountId: string): Promise<boolean> {
     const now = this.#clock.now();
-    const result = await this.db
-      .updateTable("accounts")
-      .set({ status: "removing", import_lease_expires_at: this.#leaseEnd(now) })
-      .where("id", "=", accountId)
-      .where("status", "in", ["importing", "removing"])
-      .where((eb) =>
-        eb.or([
-          eb("import_lease_expires_at", "is", null),
-          eb("import_lease_expires_at", "<", now.toISOString()),
-        ]),
-      )
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.#accounts.claimAbandoned(accountId, now.toISOString(), this.#leaseEnd(now));
   }
 
   /**
@@ -123,19 +99,8 @@ export class AccountRemovalService {
    */
   async removeFailedImport(accountId: string): Promise<RemovalSummary> {
     const now = this.#clock.now();
-    const marked = await this.db
-      .updateTable("accounts")
-      .set({ status: "removing", import_lease_expires_at: this.#leaseEnd(now) })
-      .where("id", "=", accountId)
-      .where("status", "in", ["importing", "removing"])
-      .executeTakeFirst();
-    if (Number(marked.numUpdatedRows) === 1) return this.remove(accountId);
-    const row = await this.db
-      .selectFrom("accounts")
-      .select("id")
-      .where("id", "=", accountId)
-      .executeTakeFirst();
-    if (row) return { files: 0, rows: 0, removed: false };
+    if (await this.#accounts.markRemoving(accountId, this.#leaseEnd(now))) return this.remove(accountId);
+    if (await this.#accounts.exists(accountId)) return { files: 0, rows: 0, removed: false };
     const files = await deletePrefix(this.blobs, `accounts/${accountId}/`);
     return { files, rows: 0, removed: true };
   }
@@ -165,14 +130,9 @@ export class AccountRemovalService {
       });
       if (!done) return summary;
     }
-    const deleted = await writeTransaction(this.db, (trx) =>
-      trx
-        .deleteFrom("accounts")
-        .where("id", "=", accountId)
-        .where("status", "=", "removing")
-        .executeTakeFirst(),
+    summary.removed = await writeTransaction(this.db, (trx) =>
+      this.#accounts.withTransaction(trx).deleteRemoving(accountId),
     );
-    summary.removed = Number(deleted.numDeletedRows) === 1;
     return summary;
   }
 
@@ -198,41 +158,16 @@ export class AccountRemovalService {
 
   /** Renews the lease of a `removing` account; `false` when it is not (or no longer) one. */
   async #renew(db: Kysely<DB>, accountId: string): Promise<boolean> {
-    const result = await db
-      .updateTable("accounts")
-      .set({ import_lease_expires_at: this.#leaseEnd(this.#clock.now()) })
-      .where("id", "=", accountId)
-      .where("status", "=", "removing")
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.#accounts.withTransaction(db).renew(accountId, this.#leaseEnd(this.#clock.now()));
   }
 
   async #deleteBatch(trx: Kysely<DB>, table: TableName, accountId: string): Promise<number> {
-    const db = trx as unknown as AnyDb;
-    const batch = db
-      .selectFrom(table)
-      .select("id")
-      .where("account_id", "=", accountId)
-      .limit(this.#batchSize);
-    const result = await db.deleteFrom(table).where("id", "in", batch).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return this.#accounts.withTransaction(trx).deleteBatch(table, accountId, this.#batchSize);
   }
 
   /** Clears a self-reference in a batch of rows, so that rows can go in any order afterwards. */
   async #clearColumn(trx: Kysely<DB>, table: TableName, column: string, accountId: string): Promise<number> {
-    const db = trx as unknown as AnyDb;
-    const batch = db
-      .selectFrom(table)
-      .select("id")
-      .where("account_id", "=", accountId)
-      .where(column, "is not", null)
-      .limit(this.#batchSize);
-    const result = await db
-      .updateTable(table)
-      .set({ [column]: null })
-      .where("id", "in", batch)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return this.#accounts.withTransaction(trx).clearColumnBatch(table, column, accountId, this.#batchSize);
   }
 
   #leaseEnd(now: Date): string {
