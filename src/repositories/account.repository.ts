@@ -28,6 +28,11 @@ export class AccountRepository {
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /** Whether the database holds any account at all, in any status. */
+  async anyExists(): Promise<boolean> {
+    return (await this.db.selectFrom("accounts").select("id").limit(1).executeTakeFirst()) !== undefined;
+  }
+
   async findByName(name: string): Promise<Account | undefined> {
     return this.db
       .selectFrom("accounts")

@@ -18,6 +18,17 @@ export class UserRepository {
       .executeTakeFirst();
   }
 
+  /** The email address of a user of the account. @throws when there is no such user. */
+  async emailOf(accountId: string, id: string): Promise<string> {
+    const row = await this.db
+      .selectFrom("users")
+      .select("email")
+      .where("account_id", "=", accountId)
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    return row.email;
+  }
+
   /** A user of the account with the name and address to write to. */
   async findContact(accountId: string, id: string) {
     return this.db

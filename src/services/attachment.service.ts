@@ -82,7 +82,7 @@ export class AttachmentService {
       if (!(await this.entityExists(trx, ctx.accountId, input.entityType, input.entityId, true))) {
         throw ValidationError.field("entity_id", `no ${input.entityType} with this id in this account`);
       }
-      await trx.insertInto("attachments").values(row).execute();
+      await new EntityRepository(trx).insert("attachments", row);
       await recordAudit(
         trx,
         ctx,

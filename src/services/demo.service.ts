@@ -1,4 +1,6 @@
 import { ConflictError } from "../domain/errors.js";
+import { AccountRepository } from "../repositories/account.repository.js";
+import { UserRepository } from "../repositories/user.repository.js";
 import type { Runtime } from "../runtime.js";
 import { seedDemoAccount } from "../seed/demo.js";
 import { ApiTokenService } from "./api-token.service.js";
@@ -21,8 +23,7 @@ export interface DemoResult {
  */
 export async function ensureDemoAccount(rt: Runtime): Promise<DemoResult | null> {
   if (!rt.config.demo) return null;
-  const any = await rt.database.db.selectFrom("accounts").select("id").limit(1).executeTakeFirst();
-  if (any) return null;
+  if (await new AccountRepository(rt.database.db).anyExists()) return null;
   try {
     const { accountId, adminUserId } = await seedDemoAccount({ db: rt.database.db, blobs: rt.blobs });
     const { token } = await new ApiTokenService(rt.database.db).create(
@@ -34,7 +35,7 @@ export async function ensureDemoAccount(rt: Runtime): Promise<DemoResult | null>
     const { email } = await setUserPassword(
       rt.database.db,
       { accountId, actor: SYSTEM_ACTOR },
-      { email: await emailOf(rt, adminUserId), password },
+      { email: await new UserRepository(rt.database.db).emailOf(accountId, adminUserId), password },
     );
     return { accountName: "demo", token, signIn: { email, password } };
   } catch (err) {
@@ -42,13 +43,4 @@ export async function ensureDemoAccount(rt: Runtime): Promise<DemoResult | null>
     if (err instanceof ConflictError) return null;
     throw err;
   }
-}
-
-async function emailOf(rt: Runtime, userId: string): Promise<string> {
-  const row = await rt.database.db
-    .selectFrom("users")
-    .select("email")
-    .where("id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return row.email;
 }
