@@ -24,6 +24,7 @@ const UNIT = [
   "test/jobs/backup-period.test.ts",
   "test/mail/templates.test.ts",
   "test/seed/rng-hostile.test.ts",
+  "test/services/download-token.test.ts",
   "test/storage/local-blob-store.test.ts",
   "test/verify/manifest-shape.test.ts",
   "test/verify/parsers.test.ts",
