@@ -23,7 +23,7 @@ import {
   countCandidateReportRows,
   prepareCandidatesReport,
   streamCandidatesReport,
-} from "../dist/exports/formats/candidates-report/index.js";
+} from "../dist/exports/candidates-report/index.js";
 import { ExportRunner } from "../dist/jobs/export-runner.js";
 import { ExportService } from "../dist/services/export.service.js";
 import { SYSTEM_ACTOR } from "../dist/services/write-context.js";

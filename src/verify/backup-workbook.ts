@@ -6,7 +6,7 @@
  * rows are counted. Each non-empty *Resume File* cell is handed to the caller, which matches it
  * with the outer zip's `Resumes/` entries.
  */
-import { BASE_COLUMNS, REPORT_SHEET_NAME } from "../exports/formats/candidates-report/index.js";
+import { BASE_COLUMNS, REPORT_SHEET_NAME } from "../exports/candidates-report/index.js";
 import { MAX_ROWS_PER_SHEET } from "../exports/xlsx/cell-value.js";
 import { archiveProblem, openZip, type VerifyContext } from "./archive-pass.js";
 import { count, inZip } from "./checks.js";

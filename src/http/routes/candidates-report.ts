@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";
 import type { Clock } from "../../domain/clock.js";
-import { streamCandidatesReport } from "../../exports/formats/candidates-report/index.js";
+import { streamCandidatesReport } from "../../exports/candidates-report/index.js";
 import type { ExportService } from "../../services/export.service.js";
 import type { WriteContext } from "../../services/write-context.js";
 import { contentDisposition } from "../attachments/content-disposition.js";

@@ -6,11 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BASE_COLUMNS, streamCandidatesReport } from "../../../src/exports/candidates-report/index.js";
 import { backupFormat } from "../../../src/exports/formats/backup/index.js";
-import {
-  BASE_COLUMNS,
-  streamCandidatesReport,
-} from "../../../src/exports/formats/candidates-report/index.js";
 import { foldKey } from "../../../src/exports/zip/safe-entry-name.js";
 import { HOSTILE_JOB_TITLES } from "../../../src/seed/hostile.js";
 import { SYSTEM_ACTOR } from "../../../src/services/write-context.js";

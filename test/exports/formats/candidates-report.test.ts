@@ -7,12 +7,12 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customFieldCell } from "../../../src/exports/formats/candidates-report/columns.js";
+import { customFieldCell } from "../../../src/exports/candidates-report/columns.js";
 import {
   candidateReportRows,
   countCandidateReportRows,
   streamCandidatesReport,
-} from "../../../src/exports/formats/candidates-report/index.js";
+} from "../../../src/exports/candidates-report/index.js";
 import { excelSerial } from "../../../src/exports/xlsx/cell-value.js";
 import { DIALECTS } from "../../support/dialects.js";
 import { col, extract, type Fixture, readSheet, type Sheet, seedFixture } from "./helpers.js";

@@ -4,7 +4,7 @@ import {
   OPENING_MAX_BYTES,
   ResumePathAllocator,
   STAGE_MAX_BYTES,
-} from "../../../src/exports/formats/candidates-report/resume-paths.js";
+} from "../../../src/exports/candidates-report/resume-paths.js";
 import { foldKey, MAX_ENTRY_PATH_BYTES } from "../../../src/exports/zip/safe-entry-name.js";
 
 const ENTRY = /^Resumes\/[^/]+\/[^/]+\/[^/]+$/;

@@ -11,12 +11,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { ExportContext, ExportFormat } from "../../export-format.js";
-import { backupFileName } from "../../file-name.js";
-import { copyFiles } from "../../files/copy-files.js";
-import { type XlsxColumn, XlsxWriter } from "../../xlsx/xlsx-writer.js";
-import { ZipWriter } from "../../zip/zip-writer.js";
-import { asError, settle, writeZipArtifact } from "../../zip-artifact.js";
 import {
   type CandidateReportRow,
   countCandidateReportRows,
@@ -24,7 +18,13 @@ import {
   REPORT_SHEET_NAME,
   RESUME_FILE_COLUMN,
   RESUMES_DIR,
-} from "../candidates-report/index.js";
+} from "../../candidates-report/index.js";
+import type { ExportContext, ExportFormat } from "../../export-format.js";
+import { backupFileName } from "../../file-name.js";
+import { copyFiles } from "../../files/copy-files.js";
+import { type XlsxColumn, XlsxWriter } from "../../xlsx/xlsx-writer.js";
+import { ZipWriter } from "../../zip/zip-writer.js";
+import { asError, settle, writeZipArtifact } from "../../zip-artifact.js";
 
 /** Name of the workbook at the zip's root. */
 export const BACKUP_SHEET_FILE = "Candidates.xlsx";

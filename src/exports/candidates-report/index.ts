@@ -4,10 +4,10 @@
  */
 import { Readable } from "node:stream";
 import type { Kysely } from "kysely";
-import type { DB } from "../../../db/schema/index.js";
-import type { CellValue } from "../../xlsx/cell-value.js";
-import { writeXlsx } from "../../xlsx/write-xlsx.js";
-import type { XlsxColumn } from "../../xlsx/xlsx-writer.js";
+import type { DB } from "../../db/schema/index.js";
+import type { CellValue } from "../xlsx/cell-value.js";
+import { writeXlsx } from "../xlsx/write-xlsx.js";
+import type { XlsxColumn } from "../xlsx/xlsx-writer.js";
 import { candidateReportColumns } from "./columns.js";
 import { loadReportLookups } from "./report-lookups.js";
 import { type CandidateReportRow, candidateReportRows } from "./report-rows.js";

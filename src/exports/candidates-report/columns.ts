@@ -2,8 +2,8 @@
  * Columns of the Candidates Excel Report (SPEC §2.4), shared by the standalone report and the
  * monthly backup's `Candidates.xlsx` (§2.1: the same sheet, cell for cell).
  */
-import type { CellValue } from "../../xlsx/cell-value.js";
-import type { XlsxColumn } from "../../xlsx/xlsx-writer.js";
+import type { CellValue } from "../xlsx/cell-value.js";
+import type { XlsxColumn } from "../xlsx/xlsx-writer.js";
 
 /** The fixed columns, in SPEC §2.4 order, with a display width (Excel character units). */
 export const BASE_COLUMNS: readonly XlsxColumn[] = [

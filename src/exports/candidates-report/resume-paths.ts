@@ -5,9 +5,9 @@
  * NFC + case folding and stable run to run, because the order of allocation is fixed: openings by
  * job id, stages by position then id, files by candidate (person id, then application id).
  */
-import { compareIds } from "../../compare-ids.js";
-import { FolderNames } from "../../files/folder-names.js";
-import { MAX_ENTRY_PATH_BYTES, safeSegment, UniqueNames } from "../../zip/safe-entry-name.js";
+import { compareIds } from "../compare-ids.js";
+import { FolderNames } from "../files/folder-names.js";
+import { MAX_ENTRY_PATH_BYTES, safeSegment, UniqueNames } from "../zip/safe-entry-name.js";
 
 /** Top folder of the CVs. */
 export const RESUMES_DIR = "Resumes";

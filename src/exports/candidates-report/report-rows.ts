@@ -6,10 +6,10 @@
  * stream files between rows; a query of its own would queue behind the read-ahead.
  */
 import type { Kysely } from "kysely";
-import type { DB } from "../../../db/schema/index.js";
-import { batchesAhead } from "../../batches-ahead.js";
-import type { StoredFile } from "../../files/stored-file.js";
-import type { CellValue } from "../../xlsx/cell-value.js";
+import type { DB } from "../../db/schema/index.js";
+import { batchesAhead } from "../batches-ahead.js";
+import type { StoredFile } from "../files/stored-file.js";
+import type { CellValue } from "../xlsx/cell-value.js";
 import { customFieldCell, yesNo } from "./columns.js";
 import { type CvRow, loadPersonBatch, type PersonBatch, type PersonRow } from "./report-batch.js";
 import { loadReportLookups, type ReportLookups } from "./report-lookups.js";

@@ -3,17 +3,17 @@
  * table, joined to the batch's id range (see {@link personsBetween}), tenant-filtered throughout.
  */
 import type { Kysely } from "kysely";
-import type { DB } from "../../../db/schema/index.js";
-import { compareIds } from "../../compare-ids.js";
-import { ownRows } from "../../own-rows.js";
-import { push } from "../../records/list-map.js";
+import type { DB } from "../../db/schema/index.js";
+import { compareIds } from "../compare-ids.js";
+import { ownRows } from "../own-rows.js";
+import { push } from "../records/list-map.js";
 import {
   type ContactRow,
   loadContactPoints,
   loadPersonFieldValues,
   loadPersonTags,
   personsBetween,
-} from "../../records/person-children.js";
+} from "../records/person-children.js";
 
 /** The person columns the report uses. */
 export interface PersonRow {

@@ -4,8 +4,8 @@
  * has thousands of these at most, against millions of candidates.
  */
 import type { Kysely } from "kysely";
-import type { DB } from "../../../db/schema/index.js";
-import { compareIds } from "../../compare-ids.js";
+import type { DB } from "../../db/schema/index.js";
+import { compareIds } from "../compare-ids.js";
 import type { PersonFieldDefinition } from "./columns.js";
 import { ResumePathAllocator } from "./resume-paths.js";
 
