@@ -64,6 +64,22 @@ export class UserRepository {
       .execute();
   }
 
+  /**
+   * The account's team members by email, each with whether a password is set. The hash itself
+   * never leaves the repository: listing who can sign in needs only that it exists.
+   */
+  async listWithSignIn(
+    accountId: string,
+  ): Promise<{ email: string; role: string; status: string; hasPassword: boolean }[]> {
+    const rows = await this.db
+      .selectFrom("users")
+      .select(["email", "role", "status", "password_hash"])
+      .where("account_id", "=", accountId)
+      .orderBy("email")
+      .execute();
+    return rows.map(({ password_hash, ...r }) => ({ ...r, hasPassword: Boolean(password_hash) }));
+  }
+
   /** The account's active owners and admins (who may export), earliest first. */
   async activeExporters(accountId: string): Promise<{ id: string; role: string }[]> {
     return this.db

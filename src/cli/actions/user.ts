@@ -1,4 +1,5 @@
 import { ValidationError } from "../../domain/errors.js";
+import { UserRepository } from "../../repositories/user.repository.js";
 import { generatePassword } from "../../services/password-hash.js";
 import { setUserPassword } from "../../services/user-password.service.js";
 import { SYSTEM_ACTOR } from "../../services/write-context.js";
@@ -18,14 +19,9 @@ async function readStdinLine(): Promise<string> {
 export async function listUsers(opts: { account: string }): Promise<void> {
   await withRuntime(async (rt) => {
     const account = await requireAccount(rt, opts.account);
-    const rows = await rt.database.db
-      .selectFrom("users")
-      .select(["email", "role", "status", "password_hash"])
-      .where("account_id", "=", account.id)
-      .orderBy("email")
-      .execute();
+    const rows = await new UserRepository(rt.database.db).listWithSignIn(account.id);
     for (const r of rows) {
-      const signIn = r.status === "active" && r.password_hash ? "can sign in" : "no sign-in";
+      const signIn = r.status === "active" && r.hasPassword ? "can sign in" : "no sign-in";
       process.stdout.write(`${r.email}\t${r.role}\t${r.status}\t${signIn}\n`);
     }
   });
