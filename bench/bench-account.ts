@@ -155,7 +155,8 @@ export async function prepareBenchAccount(spec: BenchAccountSpec): Promise<Bench
           }
         },
       });
-      // A full export waits while an invoice is pending (SPEC §2.2): settle the seeded ones.
+      // A full export waits while an invoice is pending (docs/EXPORTS.md#the-full-data-export):
+      // settle the seeded ones.
       await database.db
         .updateTable("invoices")
         .set({ status: "void" })

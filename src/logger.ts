@@ -2,13 +2,13 @@ import pino, { type Logger } from "pino";
 
 /**
  * Paths pino blanks out wherever they appear in a log record. Tokens, passwords, secrets and
- * signed links never reach a log (OWASP Logging Cheat Sheet; RELIABILITY 2.10).
+ * signed links never reach a log (OWASP Logging Cheat Sheet; docs/EXPORTS.md#links-and-downloads).
  */
 export const REDACT_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   'res.headers["set-cookie"]',
-  // A download link's redirect points at a presigned S3 URL (RELIABILITY 2.10).
+  // A download link's redirect points at a presigned S3 URL (docs/EXPORTS.md#links-and-downloads).
   "res.headers.location",
   "headers.location",
   "headers.authorization",

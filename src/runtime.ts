@@ -8,7 +8,7 @@ import type { Logger } from "./logger.js";
 import type { BlobStore } from "./storage/blob-store.js";
 import { createBlobStore } from "./storage/create-blob-store.js";
 
-/** The adapters a process runs on, chosen by configuration (SPEC §9). */
+/** The adapters a process runs on, chosen by configuration (README.md#configuration). */
 export interface Runtime {
   config: Config;
   database: Database;

@@ -1,7 +1,8 @@
 /**
  * The one error type of the archive reader (`zip-reader.ts`). `verify` and `import` turn it
- * into a non-zero exit naming what is wrong (SPEC §3, RELIABILITY §5.2, §6.1, §6.2), so the
- * message always starts with the entry it is about, when there is one.
+ * into a non-zero exit naming what is wrong (docs/EXPORTS.md#integrity,
+ * docs/EXPORTS.md#verifying-an-export, docs/EXPORTS.md#untrusted-archives), so the message always
+ * starts with the entry it is about, when there is one.
  */
 
 /** What is wrong with an archive; stable, so callers (CLI, tests) can branch on it. */
@@ -25,7 +26,8 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-
 
 /**
  * An entry name as shown in messages: as is when printable, JSON-quoted otherwise, so a hostile
- * name (`cv\u202Efdp.exe`, a newline) cannot spoof the rest of the line (RELIABILITY §6.4).
+ * name (`cv\u202Efdp.exe`, a newline) cannot spoof the rest of the line
+ * (docs/EXPORTS.md#zip-entry-names).
  */
 export function displayName(name: string): string {
   return UNPRINTABLE.test(name) ? JSON.stringify(name) : name;

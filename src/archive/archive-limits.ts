@@ -1,8 +1,9 @@
 /**
- * Limits that bound what opening and reading an untrusted archive may cost (RELIABILITY §6.2:
- * "rejected by limits (uncompressed bytes, entries, ratio, depth) in bounded memory/time").
- * All are checked against the central directory when the archive is opened, before any byte
- * of content is read; reading then enforces the declared sizes, so they hold for real bytes.
+ * Limits that bound what opening and reading an untrusted archive may cost
+ * (docs/EXPORTS.md#untrusted-archives: "rejected by limits (uncompressed bytes, entries, ratio,
+ * depth) in bounded memory/time"). All are checked against the central directory when the archive
+ * is opened, before any byte of content is read; reading then enforces the declared sizes, so they
+ * hold for real bytes.
  */
 
 export interface ArchiveLimits {

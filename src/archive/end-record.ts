@@ -2,8 +2,8 @@
  * Reads the end of central directory record (PKWARE APPNOTE 6.3.10 §4.3.16) and, when its
  * locator is there, the ZIP64 end record (§4.3.14, §4.3.15) — ourselves, before yauzl, so
  * the declared entry count is checked against the limit before a single central directory
- * header is read (RELIABILITY §6.2: "1 M tiny entries … rejected in bounded time"), and so a
- * cut-off file is told apart from something that never was a zip.
+ * header is read (docs/EXPORTS.md#untrusted-archives: "1 M tiny entries … rejected in bounded
+ * time"), and so a cut-off file is told apart from something that never was a zip.
  * The search mirrors yauzl's: the last end signature in the final 64 KiB + 22 bytes wins.
  */
 import { ArchiveError } from "./archive-error.js";

@@ -1,7 +1,8 @@
 /**
  * Checks of one central directory entry, done by `ZipArchive.open` for every entry before
- * any content is read (RELIABILITY §6.1, §6.2; the rules mirror what our writer guarantees,
- * SPEC §7). Each failure is an {@link ArchiveError} naming the entry.
+ * any content is read (docs/EXPORTS.md#untrusted-archives; the rules mirror what our writer
+ * guarantees, docs/EXPORTS.md#names-and-cells). Each failure is an {@link ArchiveError} naming the
+ * entry.
  */
 import { foldKey } from "../exports/zip/safe-entry-name.js";
 import { ArchiveError } from "./archive-error.js";
@@ -48,10 +49,16 @@ export function decodeName(raw: Buffer, flags: number): string {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-/** Bidi controls (SPEC §7, RELIABILITY §6.4): they make `cv\u202Efdp.exe` look like `cvexe.pdf`. */
+/**
+ * Bidi controls (docs/EXPORTS.md#zip-entry-names): they make `cv\u202Efdp.exe` look like
+ * `cvexe.pdf`.
+ */
 const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-/** Why `name` is not a safe relative path (APPNOTE §4.4.17.1, RELIABILITY §6.1), or undefined. */
+/**
+ * Why `name` is not a safe relative path (APPNOTE §4.4.17.1, docs/EXPORTS.md#untrusted-archives),
+ * or undefined.
+ */
 export function nameProblem(name: string): string | undefined {
   if (name === "") return "empty name";
   if (CONTROL.test(name)) return "control character in name";

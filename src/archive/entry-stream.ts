@@ -1,9 +1,9 @@
 /**
  * The stream `ZipArchive.openEntry` returns: the entry's uncompressed bytes, checked against
  * the declared size and CRC-32 (APPNOTE §4.4.7) as they pass — `verify`'s "one flipped byte in
- * a CV → non-zero naming that file" (RELIABILITY §5.2). More bytes than declared fail at the
- * first extra byte (yauzl's `validateEntrySizes` counter stops the inflater there too), so a
- * lying size cannot inflate without bound.
+ * a CV → non-zero naming that file" (docs/EXPORTS.md#verifying-an-export). More bytes than declared
+ * fail at the first extra byte (yauzl's `validateEntrySizes` counter stops the inflater there too),
+ * so a lying size cannot inflate without bound.
  */
 import { Transform, type TransformCallback } from "node:stream";
 import { crc32 } from "node:zlib";

@@ -1,8 +1,8 @@
 /**
  * Places every entry's data in the file and proves no two entries share bytes: the defence
- * against overlapping-entry zip bombs (bamsoftware.com/hacks/zipbomb, RELIABILITY §6.2), where
- * many central directory headers point at the same, or overlapping, compressed data, so a
- * 46 MB file inflates to 4.5 PB without any nested archive.
+ * against overlapping-entry zip bombs (bamsoftware.com/hacks/zipbomb,
+ * docs/EXPORTS.md#untrusted-archives), where many central directory headers point at the same, or
+ * overlapping, compressed data, so a 46 MB file inflates to 4.5 PB without any nested archive.
  *
  * Entries are sorted by local header offset; each one's local header, data and (bit 3) data
  * descriptor must end at or before the next local header, and the last before the central

@@ -1,10 +1,10 @@
 /**
  * Reads zip archives that come from outside — `hirevault verify FILE` and `hirevault import
- * FILE` (SPEC §3) — safely: the whole central directory is checked before any content is
- * read or anything is written (RELIABILITY §6.1, §6.2), and every byte read is checked against
- * its declared size and CRC-32 (RELIABILITY §5.2). Built on yauzl (thejoshwolfe/yauzl) for
- * parsing, with our own checks on top, so each refusal is an {@link ArchiveError} with a stable
- * `code` and a message naming the entry.
+ * FILE` (docs/EXPORTS.md#integrity) — safely: the whole central directory is checked before any
+ * content is read or anything is written (docs/EXPORTS.md#untrusted-archives), and every byte read
+ * is checked against its declared size and CRC-32 (docs/EXPORTS.md#verifying-an-export). Built on
+ * yauzl (thejoshwolfe/yauzl) for parsing, with our own checks on top, so each refusal is an {@link
+ * ArchiveError} with a stable `code` and a message naming the entry.
  *
  * Layout: end-record.ts (end records, entry-count limit first), central-directory.ts +
  * entry-checks.ts (each entry), local-headers.ts (overlap), entry-stream.ts (content checks),
@@ -60,7 +60,7 @@ function fromReader(reader: FileReader): Promise<ZipFile> {
  *
  * Nested archives are never opened: a `.zip` (or `.xlsx`, `.docx`) entry is just bytes to
  * hash and copy, so 42.zip-style nesting has no depth to exploit — only its outer layer counts,
- * and that layer is held to the limits like any other (RELIABILITY §6.2 "depth").
+ * and that layer is held to the limits like any other (docs/EXPORTS.md#untrusted-archives "depth").
  *
  * Memory is bounded by the central directory: per entry its `ZipEntryInfo` and data offset
  * (~250 bytes), with `maxEntries` capping the count; content is streamed.

@@ -3,10 +3,11 @@ import type { RequestedRun } from "../services/export.service.js";
 import { formatAmount } from "./actions/invoice.js";
 
 /**
- * `hirevault export full` on an account with a pending invoice (SPEC §2.2): the run stays in
- * `awaiting_payment` — it starts by itself once the invoices are paid or voided, made by any
- * worker — and the command fails (exit 1) naming the invoices and the command that pays each,
- * rather than waiting for a payment that may take days.
+ * `hirevault export full` on an account with a pending invoice
+ * (docs/EXPORTS.md#the-full-data-export): the run stays in `awaiting_payment` — it starts by itself
+ * once the invoices are paid or voided, made by any worker — and the command fails (exit 1) naming
+ * the invoices and the command that pays each, rather than waiting for a payment that may take
+ * days.
  */
 export function failIfAwaitingPayment(requested: RequestedRun, accountName: string): void {
   const { run, pendingInvoices } = requested;

@@ -14,7 +14,7 @@ import { registerVerify } from "./commands/verify.js";
 import { registerWorker } from "./commands/worker.js";
 import { releaseSignals } from "./shutdown.js";
 
-/** Exit codes of SPEC §8. */
+/** Exit codes of README.md#command-line. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 /**

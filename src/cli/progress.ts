@@ -1,6 +1,6 @@
 /**
- * Progress for long work (SPEC §8): a self-updating line on a terminal, plain lines otherwise
- * (CI logs, pipes) — at most one per 10 % so logs stay readable.
+ * Progress for long work (README.md#command-line): a self-updating line on a terminal, plain lines
+ * otherwise (CI logs, pipes) — at most one per 10 % so logs stay readable.
  */
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr) {
   const tty = Boolean(stream.isTTY);

@@ -1,4 +1,4 @@
-/** Defaults of SPEC §9 and of the limits this product documents in README.md. */
+/** Defaults of README.md#configuration and of the limits this product documents in README.md. */
 export const DEFAULTS = {
   port: 3000,
   dataDir: "./data",

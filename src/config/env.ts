@@ -76,7 +76,10 @@ export interface Config {
   s3:
     | { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string }
     | undefined;
-  /** `smtp://` or `smtps://` mail server; unset: emails are written to `<data dir>/outbox` (SPEC §9). */
+  /**
+   * `smtp://` or `smtps://` mail server; unset: emails are written to `<data dir>/outbox`
+   * (README.md#configuration).
+   */
   smtpUrl: string | undefined;
   /** From address of the emails Hirevault sends. */
   mailFrom: string;
@@ -109,7 +112,9 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Parses the environment (SPEC §9); throws ConfigError naming each bad variable. */
+/**
+ * Parses the environment (README.md#configuration); throws ConfigError naming each bad variable.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values = Value.Default(EnvSchema, readEnv(env));
   if (!Value.Check(EnvSchema, values)) {

@@ -13,10 +13,10 @@ export interface Database {
   /** Human-readable location, without credentials (for logs). */
   readonly location: string;
   /**
-   * Runs `fn` on one consistent, read-only view of the data (SPEC §2: an export reads the account
-   * as it was when it started). PostgreSQL: a `REPEATABLE READ READ ONLY` transaction. SQLite: a
-   * read transaction on a connection of its own, so the export's long read neither blocks nor
-   * waits for the process's writers (WAL keeps its snapshot while they commit).
+   * Runs `fn` on one consistent, read-only view of the data (docs/EXPORTS.md#the-three-exports: an
+   * export reads the account as it was when it started). PostgreSQL: a `REPEATABLE READ READ ONLY`
+   * transaction. SQLite: a read transaction on a connection of its own, so the export's long read
+   * neither blocks nor waits for the process's writers (WAL keeps its snapshot while they commit).
    */
   readSnapshot<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -70,7 +70,10 @@ export function timestamptzText(v: string): string {
   return new Date(v.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).toISOString();
 }
 
-/** Opens the database chosen by configuration (SPEC §9): SQLite by default, PostgreSQL by URL. */
+/**
+ * Opens the database chosen by configuration (README.md#configuration): SQLite by default,
+ * PostgreSQL by URL.
+ */
 export function createDatabase(opts: DatabaseOptions): Database {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({

@@ -1,8 +1,8 @@
 /**
  * PostgreSQL `COPY (SELECT …) TO STDOUT` on a read snapshot's own connection: the server writes
  * the CSV itself, several times faster than reading rows into JavaScript and formatting them
- * (PERFORMANCE.md: a CSV from PostgreSQL should reach 0.7× of COPY). SQLite has no COPY; callers
- * fall back to reading rows when {@link copyOut} says no.
+ * (docs/BENCHMARKS.md#goals: a CSV from PostgreSQL should reach 0.7× of COPY). SQLite has no COPY;
+ * callers fall back to reading rows when {@link copyOut} says no.
  *
  * `readSnapshot` (create-db.ts) binds the snapshot's Kysely transaction to its pooled client, so
  * the COPY reads the very snapshot the rest of the export reads. COPY takes no bind parameters

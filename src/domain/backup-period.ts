@@ -1,9 +1,9 @@
 /**
- * Monthly backup periods (SPEC §2.1): a backup is due on the day of the month it was enabled,
- * clamped to the month's last day, at 00:00 in the account's time zone. A period is named by its
- * month, `YYYY-MM` in that time zone; one backup per account and period (RELIABILITY 3.10–3.13).
- * Pure functions on `Intl` time-zone data: DST shifts and month edges are handled by converting
- * wall-clock times, never by adding fixed hours.
+ * Monthly backup periods (docs/EXPORTS.md#the-monthly-backup): a backup is due on the day of the
+ * month it was enabled, clamped to the month's last day, at 00:00 in the account's time zone. A
+ * period is named by its month, `YYYY-MM` in that time zone; one backup per account and period
+ * (docs/EXPORTS.md#monthly-schedule). Pure functions on `Intl` time-zone data: DST shifts and month
+ * edges are handled by converting wall-clock times, never by adding fixed hours.
  */
 
 interface WallDate {

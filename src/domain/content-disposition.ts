@@ -6,7 +6,7 @@ const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
  * an ASCII fallback in `filename="…"` and the exact UTF-8 name in `filename*` (RFC 8187).
  * CR, LF, quotes and backslashes never reach the header: they are replaced in the fallback and
  * percent-encoded in `filename*`. Bidi controls are dropped, so `cv\u202Efdp.exe` cannot pose as a
- * PDF in the save dialog (MITRE T1036.002, RELIABILITY 6.4).
+ * PDF in the save dialog (MITRE T1036.002, docs/EXPORTS.md#zip-entry-names).
  * Streamed downloads send it themselves; presigned S3 downloads ask S3 to send it
  * (`response-content-disposition`), so both name the file identically.
  */

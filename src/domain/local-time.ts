@@ -19,8 +19,9 @@ function localParts(instant: Date, timeZone: string) {
 
 /**
  * ISO 8601 with the zone's UTC offset at that instant (whole seconds): `2026-12-01T10:00:00+01:00`.
- * What the master CSV shows for link expiries (SPEC §2.2: "ISO 8601 with offset"), so an admin
- * reads their own clock; an unknown zone falls back to UTC (`+00:00`) rather than failing.
+ * What the master CSV shows for link expiries (docs/EXPORTS.md#the-full-data-export: "ISO 8601 with
+ * offset"), so an admin reads their own clock; an unknown zone falls back to UTC (`+00:00`) rather
+ * than failing.
  */
 export function isoWithOffset(instant: Date, timeZone: string): string {
   const p = localParts(instant, timeZone);
@@ -29,7 +30,7 @@ export function isoWithOffset(instant: Date, timeZone: string): string {
 
 /**
  * An instant as the account reads it, with the zone and its UTC offset at that instant:
- * `2026-12-01 10:00 Europe/London (UTC+00:00)` (RELIABILITY 2.13: expiry with time zone). An
+ * `2026-12-01 10:00 Europe/London (UTC+00:00)` (docs/EXPORTS.md#email: expiry with time zone). An
  * unknown zone falls back to UTC rather than failing.
  */
 export function localTimeText(instant: Date, timeZone: string): string {

@@ -9,7 +9,10 @@ export function hasRole(role: Role, required: Role): boolean {
   return RANK[role] >= RANK[required];
 }
 
-/** Only owners and admins export or manage access (SPEC §5, RELIABILITY 4.8). */
+/**
+ * Only owners and admins export or manage access (docs/EXPORTS.md#links-and-downloads,
+ * docs/EXPORTS.md#who-may-do-what).
+ */
 export function canExport(role: Role): boolean {
   return hasRole(role, "admin");
 }

@@ -36,7 +36,8 @@ export const CSV_DEFLATE_LEVEL = 1;
 
 /**
  * Adds a DEFLATEd entry to `zip`, hashing and counting its uncompressed bytes on the way, so the
- * manifest (SPEC §3) can name each file's size and SHA-256 without reading the archive back.
+ * manifest (docs/EXPORTS.md#integrity) can name each file's size and SHA-256 without reading the
+ * archive back.
  */
 export async function addMetered(zip: ZipWriter, path: string, source: Readable): Promise<ManifestFile> {
   const meter = meterStream(source);

@@ -7,7 +7,10 @@ import type { BlobStore } from "../storage/blob-store.js";
 /** A format id: the same string in the API, the CLI, `export_runs.format` and the registry. */
 export type ExportFormatId = (typeof EXPORT_FORMATS)[number];
 
-/** A file that could not be put in the export, and why (SPEC §3: listed, never silently dropped). */
+/**
+ * A file that could not be put in the export, and why (docs/EXPORTS.md#integrity: listed, never
+ * silently dropped).
+ */
 export interface ExportWarning {
   /** What the file is, e.g. `attachment`. */
   entity: string;
@@ -67,8 +70,9 @@ export interface ExportContext {
   /**
    * A signed download link to a saved artifact, for the run's recipient (its requester, else the
    * account's first owner), or null when no owner or admin can receive links. The first call fixes
-   * the expiry of every link of the run (7 days from then, SPEC §2.2) and the run's `expires_at`
-   * becomes that instant, so the links written into a file and the run agree to the second.
+   * the expiry of every link of the run (7 days from then, docs/EXPORTS.md#the-full-data-export)
+   * and the run's `expires_at` becomes that instant, so the links written into a file and the run
+   * agree to the second.
    */
   linkFor(artifact: SavedArtifact): Promise<ArtifactLink | null>;
 }
@@ -86,7 +90,7 @@ export interface ExportFormat {
   readonly label: string;
   /**
    * The part whose link is emailed to the requester when the run succeeds (full export: the
-   * master CSV, SPEC §2.2); formats without it send no email.
+   * master CSV, docs/EXPORTS.md#the-full-data-export); formats without it send no email.
    */
   readonly mailPart?: string;
   /** Writes the format's artifacts through `ctx.saveArtifact`. */

@@ -4,8 +4,9 @@
  * `acme-backup-2026-01-31.zip`, `acme-data-files-2026-01-31.zip`…: the account name folded to
  * ASCII letters, digits, `.`, `_` and `-` (accents dropped, anything else a `-`), cut to 60
  * characters, so the name is safe in any file system and in a plain `Content-Disposition`
- * filename; the date is the snapshot's day in the account's time zone (SPEC §2.1: periods are
- * the account's months). An unknown time zone falls back to UTC rather than failing the export.
+ * filename; the date is the snapshot's day in the account's time zone
+ * (docs/EXPORTS.md#the-monthly-backup: periods are the account's months). An unknown time zone
+ * falls back to UTC rather than failing the export.
  */
 export function exportFileName(
   accountName: string,
@@ -38,7 +39,7 @@ export function backupFileName(accountName: string, snapshotAt: Date, timeZone: 
   return exportFileName(accountName, "backup", "zip", snapshotAt, timeZone);
 }
 
-/** A snapshot's file name: `<account>-snapshot-<YYYY-MM-DD>.zip` (SPEC §2.3). */
+/** A snapshot's file name: `<account>-snapshot-<YYYY-MM-DD>.zip` (docs/EXPORTS.md#the-snapshot). */
 export function snapshotFileName(accountName: string, snapshotAt: Date, timeZone: string): string {
   return exportFileName(accountName, "snapshot", "zip", snapshotAt, timeZone);
 }

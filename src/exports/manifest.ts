@@ -1,8 +1,9 @@
 /**
- * `manifest.json`: the integrity envelope of an export (SPEC §3; Ghost's `meta.version`): format
- * name and version, app version, account, snapshot time, row count per table, size and SHA-256
- * per file, and every file that could not be read with the reason. `hirevault verify` re-checks
- * an export against it. Written as a stream: the list of missing files can be long.
+ * `manifest.json`: the integrity envelope of an export (docs/EXPORTS.md#integrity; Ghost's
+ * `meta.version`): format name and version, app version, account, snapshot time, row count per
+ * table, size and SHA-256 per file, and every file that could not be read with the reason.
+ * `hirevault verify` re-checks an export against it. Written as a stream: the list of missing files
+ * can be long.
  */
 import { Readable } from "node:stream";
 

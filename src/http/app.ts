@@ -64,7 +64,7 @@ export interface AppDeps {
 const JSON_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Builds the HTTP API (SPEC §6) without listening, so tests call `app.inject()` (no port) and
+ * Builds the HTTP API (docs/API.md) without listening, so tests call `app.inject()` (no port) and
  * `start` adds `listen()`. Order matters: security headers and token resolution run first
  * (`onRequest`), then the rate limiter (it keys on the token), then the auth check (`preParsing`,
  * before any body is read), then schema validation, then the route.

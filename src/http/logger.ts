@@ -5,7 +5,7 @@ import { isUuid } from "../domain/ids.js";
 import { REDACT_PATHS, REDACTED } from "../logger.js";
 
 // Fastify's default request serializer logs no headers at all; the shared paths guard custom
-// log calls and serializers (RELIABILITY 2.10: never log a token).
+// log calls and serializers (docs/EXPORTS.md#links-and-downloads: never log a token).
 const REDACTION = { paths: REDACT_PATHS, censor: REDACTED };
 
 // Query parameters that carry secrets: our signed links and S3 presigned URLs (X-Amz-Signature).
@@ -17,14 +17,15 @@ const CAPABILITY_PREFIXES = ["/downloads/"];
 // `scheme://authority` of an absolute URL (a presigned S3 URL, an app link in a message).
 const ORIGIN = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/?#@]*@)?([^/?#]*)/i;
 // SigV4 query-auth secrets wherever they appear in text, plain or percent-encoded (`%3D`): the
-// signature and the credential (access key id) of a presigned URL (RELIABILITY 2.10).
+// signature and the credential (access key id) of a presigned URL
+// (docs/EXPORTS.md#links-and-downloads).
 const SIGV4_SECRETS = /(x-amz-(?:signature|credential|security-token))(=|%3D)[^&\s"'<>#]*/gi;
 
 /**
  * The URL as logged: secret query values and token-like path segments replaced, so capability
  * URLs (download links, S3 presigned URLs) never reach the logs (W3C Capability URLs §4;
- * RELIABILITY 2.10). An absolute URL keeps its scheme and host (user info is dropped); its path
- * and query are redacted like a request path's.
+ * docs/EXPORTS.md#links-and-downloads). An absolute URL keeps its scheme and host (user info is
+ * dropped); its path and query are redacted like a request path's.
  */
 export function redactUrl(url: string): string {
   const origin = ORIGIN.exec(url);

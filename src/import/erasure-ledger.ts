@@ -1,11 +1,11 @@
 /**
- * The erasure ledger (RELIABILITY 4.3; GDPR Art. 17): a snapshot taken before a candidate was
- * erased still holds them, so restoring it must not bring them back. Tombstones recorded after
- * the snapshot's instant — by the source account when it lives in this deployment, and from an
- * exported ledger file (`GET /api/v1/deletions` pages, or a JSON array of tombstones) when the
- * source is elsewhere — are re-applied to the imported account with the same cascade a delete
- * runs, in the transaction that makes the account active. Tombstones hold entity words and ids
- * only, no personal data.
+ * The erasure ledger (docs/EXPORTS.md#restoring-a-snapshot; GDPR Art. 17): a snapshot taken before
+ * a candidate was erased still holds them, so restoring it must not bring them back. Tombstones
+ * recorded after the snapshot's instant — by the source account when it lives in this deployment,
+ * and from an exported ledger file (`GET /api/v1/deletions` pages, or a JSON array of tombstones)
+ * when the source is elsewhere — are re-applied to the imported account with the same cascade a
+ * delete runs, in the transaction that makes the account active. Tombstones hold entity words and
+ * ids only, no personal data.
  */
 import fs from "node:fs/promises";
 import type { Kysely } from "kysely";

@@ -1,20 +1,20 @@
 /**
- * `hirevault import FILE --account NAME` (SPEC §3): restores a snapshot into a new, empty account.
- * The archive is checked whole before anything is written: its envelope (snapshot-archive.ts),
- * every check of `hirevault verify` (verify-first.ts), and that its rows hold together
- * (reference-check.ts). The account's row is then committed as `importing` (staged-account.ts):
- * nothing can reach it, and the name is taken. Every table is inserted parent-first, streaming each
- * CSV in batches that each commit in a short transaction of their own, while the attachments' bytes
- * are copied into storage and checked against their rows. One last short transaction re-applies the
- * deletions recorded after the snapshot (erasure-ledger.ts), audits the import and makes the
- * account `active`. Any failure removes the rows and files written so far (and a worker does so for
- * an import whose process died): an import is all or nothing, and never holds the database's
- * writers up for longer than a batch.
+ * `hirevault import FILE --account NAME` (docs/EXPORTS.md#integrity): restores a snapshot into a
+ * new, empty account. The archive is checked whole before anything is written: its envelope
+ * (snapshot-archive.ts), every check of `hirevault verify` (verify-first.ts), and that its rows
+ * hold together (reference-check.ts). The account's row is then committed as `importing`
+ * (staged-account.ts): nothing can reach it, and the name is taken. Every table is inserted
+ * parent-first, streaming each CSV in batches that each commit in a short transaction of their own,
+ * while the attachments' bytes are copied into storage and checked against their rows. One last
+ * short transaction re-applies the deletions recorded after the snapshot (erasure-ledger.ts),
+ * audits the import and makes the account `active`. Any failure removes the rows and files written
+ * so far (and a worker does so for an import whose process died): an import is all or nothing, and
+ * never holds the database's writers up for longer than a batch.
  *
  * Ids are mapped into the new account (id-map.ts); timestamps, values and file bytes are kept
- * exactly, so export → import → export gives the same data (RELIABILITY 5.3). Two deliberate
- * exceptions: API tokens come back revoked, with a fresh unusable hash (a credential never
- * returns from a file; the snapshot never held the hashes), and users come back without
+ * exactly, so export → import → export gives the same data (docs/EXPORTS.md#restoring-a-snapshot).
+ * Two deliberate exceptions: API tokens come back revoked, with a fresh unusable hash (a credential
+ * never returns from a file; the snapshot never held the hashes), and users come back without
  * passwords (same reason).
  */
 import path from "node:path";

@@ -1,8 +1,8 @@
 /**
  * A snapshot zip opened for import: the archive's structure checked by {@link ZipArchive.open}
- * (unsafe names, symlinks, bombs, limits — RELIABILITY 6.1/6.2), then its envelope: a known
- * format and version, every CSV of the layout present, and no entry that the layout does not
- * explain. All of this happens before the import writes anything.
+ * (unsafe names, symlinks, bombs, limits — docs/EXPORTS.md#untrusted-archives), then its envelope:
+ * a known format and version, every CSV of the layout present, and no entry that the layout does
+ * not explain. All of this happens before the import writes anything.
  */
 import { ArchiveError, type ArchiveLimits, ZipArchive } from "../archive/zip-reader.js";
 import { meterStream } from "../exports/artifact-meter.js";

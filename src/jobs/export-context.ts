@@ -102,7 +102,7 @@ export function createExportContext(input: AttemptInput, sinks: AttemptSinks): E
 /**
  * Who the links written into a run's files are signed for: the owner or admin who requested it,
  * else (CLI and scheduled runs) the account's earliest active owner, else its earliest admin.
- * Downloads re-check that this person may still export (RELIABILITY 2.7).
+ * Downloads re-check that this person may still export (docs/EXPORTS.md#links-and-downloads).
  */
 async function linkRecipient(db: Kysely<DB>, run: ExportRun): Promise<string | null> {
   const users = await new UserRepository(db).activeExporters(run.account_id);

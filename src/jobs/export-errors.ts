@@ -1,7 +1,8 @@
 /**
  * Errors that decide what happens to a run after a failed attempt. Anything else is treated as
  * transient (storage or network hiccup, disk full, a killed connection) and retried with backoff
- * until the run's attempts are used up (RELIABILITY 3.7); a permanent error fails it at once (3.8).
+ * until the run's attempts are used up (docs/EXPORTS.md#export-runs); a permanent error fails it at
+ * once.
  */
 export class PermanentExportError extends Error {
   override name = "PermanentExportError";

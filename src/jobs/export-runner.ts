@@ -293,8 +293,8 @@ export class ExportRunner {
   /**
    * Queues the requester's email in the transaction that publishes or fails the run, so it exists
    * exactly when that state change committed, once per run and kind (the outbox's unique key
-   * absorbs retries: RELIABILITY 3.3, 3.4). Only for someone who asked in the app: scheduled and
-   * CLI runs have no requester waiting for a mail.
+   * absorbs retries: docs/EXPORTS.md#email, docs/EXPORTS.md#export-runs). Only for someone who
+   * asked in the app: scheduled and CLI runs have no requester waiting for a mail.
    */
   private async enqueueEmail(trx: Kysely<DB>, run: ExportRun, kind: EmailKind, now: Date): Promise<void> {
     if (run.trigger !== "manual" || !run.requested_by_id) return;

@@ -5,12 +5,14 @@ import { EmlFileMailer } from "./eml-file-mailer.js";
 import type { Mailer } from "./mailer.js";
 import { SmtpMailer } from "./smtp-mailer.js";
 
-/** Where emails go without `SMTP_URL`: `<data dir>/outbox` (SPEC §9). */
+/** Where emails go without `SMTP_URL`: `<data dir>/outbox` (README.md#configuration). */
 export function outboxDir(config: Pick<Config, "dataDir">): string {
   return path.join(config.dataDir, "outbox");
 }
 
-/** SMTP when `SMTP_URL` is set, else `.eml` files in {@link outboxDir} (SPEC §9). */
+/**
+ * SMTP when `SMTP_URL` is set, else `.eml` files in {@link outboxDir} (README.md#configuration).
+ */
 export function createMailer(
   config: Pick<Config, "smtpUrl" | "mailFrom" | "dataDir">,
   logger: Logger,

@@ -6,11 +6,11 @@ import type { Logger } from "../logger.js";
 import { type EmailMessage, loadNodemailer, type Mailer, mailOptions, type SentEmail } from "./mailer.js";
 
 /**
- * The mailer without `SMTP_URL` (SPEC §9): each email becomes `<outbox>/<timestamp>-<id>.eml`
- * (RFC 5322, CRLF, openable by any mail client) and one info line logs the recipient, the file
- * and the download link, so a single-machine install can hand the link on without a mail server.
- * The file is written to a temp name and renamed, so a reader never sees half an email; mode
- * 0600 because it holds a working download link.
+ * The mailer without `SMTP_URL` (README.md#configuration): each email becomes
+ * `<outbox>/<timestamp>-<id>.eml` (RFC 5322, CRLF, openable by any mail client) and one info line
+ * logs the recipient, the file and the download link, so a single-machine install can hand the link
+ * on without a mail server. The file is written to a temp name and renamed, so a reader never sees
+ * half an email; mode 0600 because it holds a working download link.
  */
 export class EmlFileMailer implements Mailer {
   readonly transport = "file" as const;
@@ -30,7 +30,8 @@ export class EmlFileMailer implements Mailer {
     const info = await (await this.composer).sendMail(mailOptions(message, this.from));
     const file = path.join(this.dir, `${fileStamp(message.date)}-${message.id}.eml`);
     await writeAtomically(file, info.message as Buffer);
-    // The link is logged on purpose here (SPEC §9); `link` is not a redacted key of the logger.
+    // The link is logged on purpose here (README.md#configuration); `link` is not a redacted key of
+    // the logger.
     this.logger.info(
       { to: message.to.address, file, link: message.link ?? undefined },
       "email written to the outbox directory (SMTP_URL is not set)",

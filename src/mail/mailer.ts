@@ -28,9 +28,9 @@ export interface EmailMessage {
   /** Date header. */
   date: Date;
   /**
-   * The download link the email carries, or null. Only the file outbox logs it (SPEC §9: without
-   * SMTP "the link is logged"); over SMTP it is a bearer capability and never reaches a log
-   * (RELIABILITY 2.10).
+   * The download link the email carries, or null. Only the file outbox logs it
+   * (README.md#configuration: without SMTP "the link is logged"); over SMTP it is a bearer
+   * capability and never reaches a log (docs/EXPORTS.md#links-and-downloads).
    */
   link: string | null;
 }

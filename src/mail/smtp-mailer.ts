@@ -8,7 +8,8 @@ const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTim
  * Sends through the server of `SMTP_URL` (`smtp://user:pass@host:587`, STARTTLS when offered, or
  * `smtps://host:465`, TLS from the start), one connection per email: exports are rare, so a pool
  * would only hold idle sockets. The URL may carry a password: it is never logged, and nodemailer's
- * own logger stays off. The link in the body is never logged either (RELIABILITY 2.10).
+ * own logger stays off. The link in the body is never logged either
+ * (docs/EXPORTS.md#links-and-downloads).
  */
 export class SmtpMailer implements Mailer {
   readonly transport = "smtp" as const;

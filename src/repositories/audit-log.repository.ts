@@ -12,8 +12,9 @@ export interface AuditEntry {
 }
 
 /**
- * Appends to the account's audit log (SPEC §1 meta, RELIABILITY 4.6). Written in the same
- * transaction as the change it describes, so the log never claims a change that rolled back.
+ * Appends to the account's audit log (docs/ARCHITECTURE.md#data-model meta,
+ * docs/EXPORTS.md#audit-log). Written in the same transaction as the change it describes, so the
+ * log never claims a change that rolled back.
  */
 export async function recordAudit(
   db: Kysely<DB>,

@@ -39,9 +39,9 @@ export interface NewRun {
 }
 
 /**
- * Export runs: the durable job rows (SPEC §4). Every state change is one guarded UPDATE — a
- * worker only moves a run it holds the lease of (`lease_owner`), so a worker that stalled past
- * its lease can neither publish nor fail a run another worker has taken over.
+ * Export runs: the durable job rows (docs/EXPORTS.md#export-runs). Every state change is one
+ * guarded UPDATE — a worker only moves a run it holds the lease of (`lease_owner`), so a worker
+ * that stalled past its lease can neither publish nor fail a run another worker has taken over.
  */
 export class ExportRunRepository {
   constructor(private readonly db: Kysely<DB>) {}

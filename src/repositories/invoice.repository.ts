@@ -7,8 +7,9 @@ export type Invoice = Selectable<DB["invoices"]>;
 export type PendingInvoice = Pick<Invoice, "id" | "number" | "amount_cents" | "currency" | "due_date">;
 
 /**
- * Invoice reads for the full export's payment gate (SPEC §2.2) and `hirevault invoice`. Writes go
- * through EntityService (rules, audit, release of waiting exports), never through here.
+ * Invoice reads for the full export's payment gate (docs/EXPORTS.md#the-full-data-export) and
+ * `hirevault invoice`. Writes go through EntityService (rules, audit, release of waiting exports),
+ * never through here.
  */
 export class InvoiceRepository {
   constructor(private readonly db: Kysely<DB>) {}

@@ -23,9 +23,10 @@ type Claimed = Pick<OutboxEmail, "id">;
 /**
  * The email outbox (`outbox_emails`). Rows are enqueued inside the transaction that publishes or
  * fails an export, so an email exists exactly when the state change committed; a unique
- * `(export_run_id, kind)` makes a retried publish or failure enqueue nothing new (RELIABILITY
- * 3.3, 3.4). Sending claims a row with a lease like the export queue does; every later change is
- * guarded by that lease, so a worker that stalled past it cannot overwrite another's outcome.
+ * `(export_run_id, kind)` makes a retried publish or failure enqueue nothing new
+ * (docs/EXPORTS.md#email, docs/EXPORTS.md#export-runs). Sending claims a row with a lease like the
+ * export queue does; every later change is guarded by that lease, so a worker that stalled past it
+ * cannot overwrite another's outcome.
  */
 export class OutboxRepository {
   constructor(private readonly db: Kysely<DB>) {}

@@ -1,7 +1,8 @@
 /**
- * Hostile values the seed plants in a slice of every account it makes (RELIABILITY §1 and §6), so
- * the exports are always exercised against formula injection, path traversal, reserved Windows
- * names, bidi spoofing, normalization and case collisions, and Excel's limits.
+ * Hostile values the seed plants in a slice of every account it makes
+ * (docs/EXPORTS.md#names-and-cells), so the exports are always exercised against formula injection,
+ * path traversal, reserved Windows names, bidi spoofing, normalization and case collisions, and
+ * Excel's limits.
  *
  * The lists are exported so export tests can look for each value in what they produce.
  * None holds NUL (U+0000) or a lone surrogate: PostgreSQL cannot store them and the API rejects
@@ -54,7 +55,7 @@ export const LONG_JOB_TITLE = `Senior Principal Staff ${"Distributed Systems ".r
   .padEnd(300, "X")
   .slice(0, 300);
 
-/** The name the seed gives to many candidates (RELIABILITY 6.5). */
+/** The name the seed gives to many candidates (docs/EXPORTS.md#zip-entry-names). */
 export const DUPLICATE_NAME = { first_name: "Maria", last_name: "Garcia" } as const;
 
 /** A note of 40,000 characters: over Excel's 32,767-character cell limit. */

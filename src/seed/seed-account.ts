@@ -55,7 +55,8 @@ export const CANDIDATE_BATCH = 500;
 
 /**
  * Creates an account and fills every table of account data with realistic, deterministic data
- * (SPEC §8 `seed`), including the hostile values of `hostile.ts` and real CV files in blob storage.
+ * (README.md#command-line `seed`), including the hostile values of `hostile.ts` and real CV files
+ * in blob storage.
  *
  * Deterministic: the same account name and seed give identical rows, ids and file bytes; a different
  * account name with the same seed gives the same content under different ids. Time comes from the

@@ -78,7 +78,7 @@ export function hashToken(token: string): string {
 }
 
 /**
- * Bearer API tokens scoped to one account (SPEC §6). A token is `hv_` + 32 random bytes in
+ * Bearer API tokens scoped to one account (docs/API.md). A token is `hv_` + 32 random bytes in
  * base64url, shown once; only its SHA-256 is stored. 256 random bits cannot be guessed or
  * brute-forced offline, so a fast hash is enough (GitHub and Stripe do the same); a slow
  * password hash would only make every API request slower.

@@ -107,8 +107,8 @@ export class AttachmentService {
   }
 
   /**
-   * Records a file download in the audit log (RELIABILITY 4.6: who read which CV, when, which
-   * bytes). Never the token; the range says how much was asked for.
+   * Records a file download in the audit log (docs/EXPORTS.md#audit-log: who read which CV, when,
+   * which bytes). Never the token; the range says how much was asked for.
    */
   async recordDownload(ctx: WriteContext, row: StoredAttachment, range: string | undefined): Promise<void> {
     await recordAudit(

@@ -16,13 +16,16 @@ import type { WriteContext } from "./write-context.js";
 
 export type { BackupSchedule } from "../repositories/backup-schedule.repository.js";
 
-/** Retention an admin may choose, in months (SPEC §2.1 default 3; GDPR storage limitation). */
+/**
+ * Retention an admin may choose, in months (docs/EXPORTS.md#the-monthly-backup default 3; GDPR
+ * storage limitation).
+ */
 export const RETENTION_RANGE = { min: 1, max: 24 } as const;
 
 /**
- * Settings › Data Backup (SPEC §2.1): enabling makes the first backup at once and anchors the
- * monthly schedule on that day in the account's time zone; disabling stops new backups and keeps
- * the ones made (they expire with their retention).
+ * Settings › Data Backup (docs/EXPORTS.md#the-monthly-backup): enabling makes the first backup at
+ * once and anchors the monthly schedule on that day in the account's time zone; disabling stops new
+ * backups and keeps the ones made (they expire with their retention).
  */
 export class BackupScheduleService {
   private readonly schedules: BackupScheduleRepository;
@@ -111,7 +114,7 @@ export class BackupScheduleService {
     });
     if (enabling) {
       // The first backup right away, as this month's: a re-enable within a month that already has
-      // one does not make a second (one backup per period, RELIABILITY 3.10).
+      // one does not make a second (one backup per period, docs/EXPORTS.md#monthly-schedule).
       await new ExportRunRepository(this.db).createOrGetActive(
         {
           accountId: ctx.accountId,

@@ -16,7 +16,8 @@ const PAGE_SIZE = 500;
 /**
  * Erases files of deleted records. Deletes queue storage keys in `pending_blob_deletions` inside
  * their transaction; this runs after commit, again from the worker's sweep and when an export
- * ends, so a crash between the two never leaves a deleted candidate's CV behind (RELIABILITY 4.1).
+ * ends, so a crash between the two never leaves a deleted candidate's CV behind
+ * (docs/EXPORTS.md#deleted-files-and-running-exports).
  *
  * A file is not erased while an export that may still read it runs (docs/EXPORTS.md, "Deleted
  * files and running exports"): the first time a queued file is looked at — necessarily after its

@@ -17,9 +17,9 @@ export interface DemoResult {
 }
 
 /**
- * First run of `start` (SPEC: "a demo account seeded on first run"): when the database has no
- * account at all, seed the demo account and mint an admin token to print. Later runs find the
- * account and mint nothing: the token cannot be shown again, only replaced (`token create`).
+ * First run of `start` (README.md: a demo account is seeded on the first run): when the database
+ * has no account at all, seed the demo account and mint an admin token to print. Later runs find
+ * the account and mint nothing: the token cannot be shown again, only replaced (`token create`).
  */
 export async function ensureDemoAccount(rt: Runtime): Promise<DemoResult | null> {
   if (!rt.config.demo) return null;

@@ -11,7 +11,10 @@ import { UserRepository } from "../repositories/user.repository.js";
 import { decodeToken, deriveKey, encodeToken, type LinkClaims } from "./download-token.js";
 import type { WriteContext } from "./write-context.js";
 
-/** Longest lifetime of a link, like an S3 SigV4 presigned URL (604,800 s; RELIABILITY 2.2, 2.5). */
+/**
+ * Longest lifetime of a link, like an S3 SigV4 presigned URL (604,800 s;
+ * docs/EXPORTS.md#links-and-downloads).
+ */
 export const MAX_LINK_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
 export type { LinkClaims } from "./download-token.js";
@@ -107,11 +110,13 @@ export interface DownloadLinkServiceDeps {
 }
 
 /**
- * Signed, expiring, revocable download links for export artifacts (SPEC §5, RELIABILITY 2).
+ * Signed, expiring, revocable download links for export artifacts
+ * (docs/EXPORTS.md#links-and-downloads).
  *
  * The token is encoded and checked by `download-token.ts` (no clock, no database). A link is a bearer credential until it expires, but every use re-checks the database: revoked
- * or expired runs answer 410, a user who lost the owner/admin role 403 (RELIABILITY 2.7), and
- * the storage key is looked up by (account, run, artifact), never taken from the URL (2.6).
+ * or expired runs answer 410, a user who lost the owner/admin role 403
+ * (docs/EXPORTS.md#links-and-downloads), and the storage key is looked up by (account, run,
+ * artifact), never taken from the URL (docs/EXPORTS.md#links-and-downloads).
  */
 export class DownloadLinkService {
   private readonly db: Kysely<DB>;
@@ -135,7 +140,7 @@ export class DownloadLinkService {
 
   /**
    * Signs a link. @throws {ValidationError} when `expiresAt` is not in the future or is more than
-   * 7 days away (RELIABILITY 2.2), or when an id is not a UUID.
+   * 7 days away (docs/EXPORTS.md#links-and-downloads), or when an id is not a UUID.
    */
   mint(input: MintLinkInput): MintedLink {
     const now = this.clock.now().getTime();

@@ -70,7 +70,8 @@ export function decodeToken(key: Buffer, token: unknown): LinkClaims | null {
   const given = decodeCanonical(m64);
   if (payload?.length !== PAYLOAD_BYTES || given?.length !== MAC_BYTES) return null;
   const expected = mac(key, payload);
-  // timingSafeEqual throws on unequal lengths, so the length was checked first (RELIABILITY 2.1).
+  // timingSafeEqual throws on unequal lengths, so the length was checked first
+  // (docs/EXPORTS.md#links-and-downloads).
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null;
   if (payload[0] !== FORMAT_VERSION || payload[1] !== KEY_ID) return null;
   const uuid = (i: number) => formatUuid(payload.subarray(2 + i * 16, 18 + i * 16));

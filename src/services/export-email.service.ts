@@ -29,11 +29,11 @@ export interface ExportEmailServiceDeps {
 }
 
 /**
- * Turns an outbox row into the email to send now (SPEC §2.2, RELIABILITY 2.13). Everything is
- * re-read at send time — the row holds ids only — so an email is never sent to someone who lost
- * the right to export since, nor with a link to files that expired or were revoked. The link is
- * minted here and lives no longer than the files (`expires_at`) nor 7 days; minting is
- * deterministic, so a resent email carries the same link.
+ * Turns an outbox row into the email to send now (docs/EXPORTS.md#the-full-data-export,
+ * docs/EXPORTS.md#email). Everything is re-read at send time — the row holds ids only — so an email
+ * is never sent to someone who lost the right to export since, nor with a link to files that
+ * expired or were revoked. The link is minted here and lives no longer than the files
+ * (`expires_at`) nor 7 days; minting is deterministic, so a resent email carries the same link.
  */
 export class ExportEmailService {
   private readonly formats: (id: string) => ExportFormat | undefined;
@@ -54,7 +54,8 @@ export class ExportEmailService {
     const user = email.recipient_id
       ? await this.users.findContact(email.account_id, email.recipient_id)
       : undefined;
-    // Only owners and admins receive export data (SPEC §5); the link would answer 403 anyway.
+    // Only owners and admins receive export data (docs/EXPORTS.md#links-and-downloads); the link
+    // would answer 403 anyway.
     if (user?.status !== "active" || !canExport(user.role as Role))
       return { skip: "the requester is no longer an active owner or admin" };
     const account = await this.accounts.findById(email.account_id);

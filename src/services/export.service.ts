@@ -16,7 +16,7 @@ import { InvoiceRepository, type PendingInvoice } from "../repositories/invoice.
 import { PAYMENT_GATED_FORMATS, releasePaidExports } from "./payment-gate.service.js";
 import type { WriteContext } from "./write-context.js";
 
-/** Attempts per run before it is failed for good (crashes count: RELIABILITY 3.1, 3.8). */
+/** Attempts per run before it is failed for good (crashes count: docs/EXPORTS.md#export-runs). */
 export const MAX_ATTEMPTS = 5;
 
 export interface RunWithArtifacts {
@@ -34,10 +34,12 @@ export interface RequestedRun {
 }
 
 /**
- * Requesting, listing and revoking exports (SPEC §2, §4, §5). Only owners and admins; every
- * request and revoke is audited. Concurrent requests of one format share one run (3.14). A full
- * export requested while an invoice is pending waits in `awaiting_payment` (§2.2): the request
- * is accepted, not refused, and the run starts by itself once the invoices are paid or voided.
+ * Requesting, listing and revoking exports (docs/EXPORTS.md#the-three-exports,
+ * docs/EXPORTS.md#export-runs, docs/EXPORTS.md#links-and-downloads). Only owners and admins; every
+ * request and revoke is audited. Concurrent requests of one format share one run
+ * (docs/EXPORTS.md#export-runs). A full export requested while an invoice is pending waits in
+ * `awaiting_payment` (docs/EXPORTS.md#full-export-and-invoices): the request is accepted, not
+ * refused, and the run starts by itself once the invoices are paid or voided.
  */
 export class ExportService {
   readonly runs: ExportRunRepository;

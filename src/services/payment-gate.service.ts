@@ -6,10 +6,10 @@ import { type ExportRun, ExportRunRepository } from "../repositories/export-run.
 import type { WriteContext } from "./write-context.js";
 
 /**
- * Formats held back while the account has a pending invoice (SPEC §2.2). Only the full export:
- * the monthly backup and the snapshot are never held back — data is never held hostage — and a
- * finished export's files stay downloadable whatever happens to invoices later (RELIABILITY 2.8,
- * docs/EXPORTS.md).
+ * Formats held back while the account has a pending invoice (docs/EXPORTS.md#the-full-data-export).
+ * Only the full export: the monthly backup and the snapshot are never held back — data is never
+ * held hostage — and a finished export's files stay downloadable whatever happens to invoices later
+ * (docs/EXPORTS.md#full-export-and-invoices, docs/EXPORTS.md).
  */
 export const PAYMENT_GATED_FORMATS: ReadonlySet<ExportFormatId> = new Set<ExportFormatId>(["full"]);
 

@@ -2,7 +2,9 @@ import path from "node:path";
 import type { BlobStore } from "./blob-store.js";
 import { LocalBlobStore } from "./local-blob-store.js";
 
-/** Storage settings from the environment (SPEC §9: `HIREVAULT_DATA_DIR`, `S3_*`). */
+/**
+ * Storage settings from the environment (README.md#configuration: `HIREVAULT_DATA_DIR`, `S3_*`).
+ */
 export interface BlobStoreConfig {
   dataDir: string;
   s3?: {

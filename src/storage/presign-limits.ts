@@ -1,6 +1,7 @@
 /**
  * Longest lifetime of a SigV4 presigned URL: 604,800 s = 7 days. AWS documents this limit
- * (`aws s3 presign --expires-in`) and S3 refuses URLs signed for longer (RELIABILITY 2.5).
+ * (`aws s3 presign --expires-in`) and S3 refuses URLs signed for longer
+ * (docs/EXPORTS.md#links-and-downloads).
  */
 export const MAX_PRESIGN_SECONDS = 604_800;
 

@@ -1,10 +1,12 @@
 /**
- * The backup's `Candidates.xlsx` (SPEC §2.1, §2.4, §7), itself a zip: it must open, every part
- * must pass its CRC-32, `xl/workbook.xml` must list the sheets `Candidates`, `Candidates (2)`, …
- * (a sheet holds at most 1,048,576 rows, and only the last may hold fewer), each sheet must be
- * whole, start with the report's header (the SPEC §2.4 columns, then custom fields), and its
- * rows are counted. Each non-empty *Resume File* cell is handed to the caller, which matches it
- * with the outer zip's `Resumes/` entries.
+ * The backup's `Candidates.xlsx` (docs/EXPORTS.md#the-monthly-backup,
+ * docs/EXPORTS.md#the-candidates-excel-report, docs/EXPORTS.md#names-and-cells), itself a zip: it
+ * must open, every part must pass its CRC-32, `xl/workbook.xml` must list the sheets `Candidates`,
+ * `Candidates (2)`, … (a sheet holds at most 1,048,576 rows, and only the last may hold fewer),
+ * each sheet must be whole, start with the report's header (the columns of
+ * docs/EXPORTS.md#the-candidates-excel-report, then custom fields), and its rows are counted. Each
+ * non-empty *Resume File* cell is handed to the caller, which matches it with the outer zip's
+ * `Resumes/` entries.
  */
 import { BASE_COLUMNS, REPORT_SHEET_NAME } from "../exports/candidates-report/index.js";
 import { MAX_ROWS_PER_SHEET } from "../exports/xlsx/cell-value.js";
@@ -75,7 +77,10 @@ export async function checkWorkbook(
     const names = sheets.map((s) => s.name);
     const expected = names.map((_, i) => (i === 0 ? REPORT_SHEET_NAME : `${REPORT_SHEET_NAME} (${i + 1})`));
     if (names.join("\u0000") !== expected.join("\u0000"))
-      ctx.checks.fail(label, `sheets are ${names.join(", ")}; ${expected.join(", ")} expected (SPEC §7)`);
+      ctx.checks.fail(
+        label,
+        `sheets are ${names.join(", ")}; ${expected.join(", ")} expected (docs/EXPORTS.md#names-and-cells)`,
+      );
 
     for (const s of sheets)
       if (!zip.archive.entries.has(s.part))
@@ -95,7 +100,7 @@ export async function checkWorkbook(
       if (BASE_COLUMNS.some((c, i) => texts[i] !== c.header))
         ctx.checks.fail(
           inZip(sheet.part, label),
-          `header is not the Candidates report's (SPEC §2.4): ${texts.join(", ")}`,
+          `header is not the Candidates report's (docs/EXPORTS.md#the-candidates-excel-report): ${texts.join(", ")}`,
         );
       seen.resumeColumn = [...cells].find(([, t]) => t === RESUME_FILE)?.[0] ?? null;
     };

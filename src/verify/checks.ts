@@ -1,7 +1,7 @@
 /**
- * What `hirevault verify` found (SPEC §3, RELIABILITY 5.2): a list of checks, each holding or
- * not, each naming its subject (a file, an entry of a zip) and saying what was expected and what
- * was found. The export is intact only when no check failed.
+ * What `hirevault verify` found (docs/EXPORTS.md#integrity, docs/EXPORTS.md#verifying-an-export): a
+ * list of checks, each holding or not, each naming its subject (a file, an entry of a zip) and
+ * saying what was expected and what was found. The export is intact only when no check failed.
  *
  * Checks that hold are summarised (one line per file or per archive, never one per CV), so a
  * million-file export gives a readable report; failures are listed one by one up to
@@ -10,7 +10,7 @@
  */
 import { displayName } from "../archive/archive-error.js";
 
-/** The three exports of SPEC §2. */
+/** The three exports of docs/EXPORTS.md#the-three-exports. */
 export type ExportKind = "backup" | "full" | "snapshot";
 
 /** Human names of the kinds, for the summary line. */
@@ -90,7 +90,7 @@ export class Checks {
 
 /**
  * `<entry> in <zip>`: how a report names a file inside an archive; a name with control or bidi
- * characters is shown JSON-quoted so it cannot spoof the line (RELIABILITY 6.4).
+ * characters is shown JSON-quoted so it cannot spoof the line (docs/EXPORTS.md#zip-entry-names).
  */
 export function inZip(entry: string, zipName: string): string {
   return `${displayName(entry)} in ${displayName(zipName)}`;

@@ -1,8 +1,8 @@
 /**
- * Checks one CSV of an export while it is read (SPEC §7): RFC 4180 syntax (csv-reader.ts), the
- * dialect's byte-level rules — a UTF-8 BOM for the human-facing CSVs of the full export and
- * none for the snapshot's machine CSVs; every record ends with CRLF — the header, the same
- * number of fields in every record, and the number of records (the manifest's row count).
+ * Checks one CSV of an export while it is read (docs/EXPORTS.md#names-and-cells): RFC 4180 syntax
+ * (csv-reader.ts), the dialect's byte-level rules — a UTF-8 BOM for the human-facing CSVs of the
+ * full export and none for the snapshot's machine CSVs; every record ends with CRLF — the header,
+ * the same number of fields in every record, and the number of records (the manifest's row count).
  * Only the current record is held; `onRecord` sees each data record as it passes.
  */
 import { readCsvRecords } from "../exports/csv/csv-reader.js";

@@ -1,9 +1,9 @@
 /**
- * Reading entries for `hirevault verify` (RELIABILITY 5.2, restic's `check --read-data`): every
- * entry is read to its end, so the reader compares its CRC-32 and size with its headers; the
- * bytes are hashed (SHA-256) on the way and handed to a consumer (a CSV or sheet parser) when
- * the entry needs one. Nothing is held: each chunk is hashed, parsed and dropped. A damaged
- * entry becomes one FAIL naming it; the other entries are still read.
+ * Reading entries for `hirevault verify` (docs/EXPORTS.md#verifying-an-export, restic's `check
+ * --read-data`): every entry is read to its end, so the reader compares its CRC-32 and size with
+ * its headers; the bytes are hashed (SHA-256) on the way and handed to a consumer (a CSV or sheet
+ * parser) when the entry needs one. Nothing is held: each chunk is hashed, parsed and dropped. A
+ * damaged entry becomes one FAIL naming it; the other entries are still read.
  */
 import { createHash } from "node:crypto";
 import { displayName } from "../archive/archive-error.js";

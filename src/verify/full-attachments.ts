@@ -6,7 +6,8 @@
  * was missing from storage) must be in `manifest.json`'s `missing_files`.
  *
  * Values are read as a spreadsheet user would see them after undoing the formula escaping of the
- * human-facing CSV (SPEC §7: one leading `'` stripped). Memory: one small record per file.
+ * human-facing CSV (docs/EXPORTS.md#names-and-cells: one leading `'` stripped). Memory: one small
+ * record per file.
  */
 import { unescapeFormula } from "../exports/csv/csv-dialect.js";
 import type { Digest, VerifyContext } from "./archive-pass.js";

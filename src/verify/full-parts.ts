@@ -1,7 +1,7 @@
 /**
- * The full export's two file zips (SPEC §2.2 parts 2 and 3), as the Data Files zip's
- * `manifest.json` lists them in `parts`, found in the same directory: each one's size and
- * SHA-256, its number of files, every entry read in full (CRC-32), and each file against its
+ * The full export's two file zips (docs/EXPORTS.md#the-full-data-export parts 2 and 3), as the Data
+ * Files zip's `manifest.json` lists them in `parts`, found in the same directory: each one's size
+ * and SHA-256, its number of files, every entry read in full (CRC-32), and each file against its
  * `Attachments.csv` row (full-attachments.ts). An absent part fails when the master CSV lists it
  * too (`partsRequired`), and is a note when the Data Files zip is verified alone.
  */
@@ -24,7 +24,10 @@ export async function verifyParts(
   const subject = inZip(MANIFEST_ENTRY, zip.name);
   const parts = manifest.parts ?? [];
   if (parts.length === 0) {
-    ctx.checks.fail(subject, "no parts: the Attachments and Internal CVs zips are not listed (SPEC §2.2)");
+    ctx.checks.fail(
+      subject,
+      "no parts: the Attachments and Internal CVs zips are not listed (docs/EXPORTS.md#the-full-data-export)",
+    );
     return;
   }
   for (const part of parts) {

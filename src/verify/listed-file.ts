@@ -1,7 +1,8 @@
 /**
- * One file of a zip against what `manifest.json` says about it (SPEC §3): its size and SHA-256
- * (`files`), and for a CSV its row count (`tables`) and what the CSV check found. One line when
- * all hold; one FAIL per difference otherwise, each saying what was expected and what was found.
+ * One file of a zip against what `manifest.json` says about it (docs/EXPORTS.md#integrity): its
+ * size and SHA-256 (`files`), and for a CSV its row count (`tables`) and what the CSV check found.
+ * One line when all hold; one FAIL per difference otherwise, each saying what was expected and what
+ * was found.
  */
 import type { Digest, OpenedZip, VerifyContext } from "./archive-pass.js";
 import { count, inZip } from "./checks.js";

@@ -1,8 +1,8 @@
 /**
- * `manifest.json` as `hirevault verify` reads it (SPEC §3: format name and version, account id,
- * snapshot time, row count per table, size and SHA-256 per file, files that could not be read).
- * The file may have been edited or damaged, so its shape is checked before anything is compared
- * with it: a wrong shape is one FAIL naming the field, never a crash.
+ * `manifest.json` as `hirevault verify` reads it (docs/EXPORTS.md#integrity: format name and
+ * version, account id, snapshot time, row count per table, size and SHA-256 per file, files that
+ * could not be read). The file may have been edited or damaged, so its shape is checked before
+ * anything is compared with it: a wrong shape is one FAIL naming the field, never a crash.
  */
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
@@ -108,7 +108,7 @@ export async function readManifest(
   }
   const problem = manifestShapeProblem(json);
   if (problem !== null) {
-    ctx.checks.fail(subject, `not the manifest SPEC §3 describes: ${problem}`);
+    ctx.checks.fail(subject, `not the manifest of docs/EXPORTS.md#integrity: ${problem}`);
     return null;
   }
   const m = json as VerifiedManifest;

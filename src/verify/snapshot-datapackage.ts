@@ -1,9 +1,9 @@
 /**
- * The snapshot's `datapackage.json` (SPEC §2.3, Frictionless Data Package): every CSV of the
- * layout is one resource whose `path`, `bytes` and `hash` (`sha256:<hex>`) must match the CSV
- * read from the zip — the same facts `manifest.json` states, so a tool that trusts either file
- * gets the same answer. Field types and keys are the writer's business (one layout for both);
- * verify checks what ties the package to the bytes.
+ * The snapshot's `datapackage.json` (docs/EXPORTS.md#the-snapshot, Frictionless Data Package):
+ * every CSV of the layout is one resource whose `path`, `bytes` and `hash` (`sha256:<hex>`) must
+ * match the CSV read from the zip — the same facts `manifest.json` states, so a tool that trusts
+ * either file gets the same answer. Field types and keys are the writer's business (one layout for
+ * both); verify checks what ties the package to the bytes.
  */
 import type { Digest, OpenedZip, VerifyContext } from "./archive-pass.js";
 import { archiveProblem } from "./archive-pass.js";
@@ -27,7 +27,7 @@ export async function checkDatapackage(
 ): Promise<void> {
   const subject = inZip(DATAPACKAGE_ENTRY, zip.name);
   if (!zip.archive.entries.has(DATAPACKAGE_ENTRY)) {
-    ctx.checks.fail(subject, "absent: a snapshot has one at its root (SPEC §2.3)");
+    ctx.checks.fail(subject, "absent: a snapshot has one at its root (docs/EXPORTS.md#the-snapshot)");
     return;
   }
   let resources: Resource[];

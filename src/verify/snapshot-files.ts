@@ -1,11 +1,11 @@
 /**
- * The snapshot's attachment bytes (SPEC §2.3 `files/`, §3). They are not listed one by one in
- * `manifest.json`: each is checked against its row in `companies/documents.csv` or
- * `files/attachments.csv`, whose `path` names the entry, `size_bytes` its size and `sha256` its
- * SHA-256 — so a flipped byte in a CV is caught twice, by the zip's CRC-32 and by the row's hash,
- * and named. A row whose `path` is empty is a file that could not be read; it must be listed in
- * `missing_files`, and every file listed there must be such a row. `files/` entries that no row
- * names are extra.
+ * The snapshot's attachment bytes (docs/EXPORTS.md#the-snapshot `files/`,
+ * docs/EXPORTS.md#integrity). They are not listed one by one in `manifest.json`: each is checked
+ * against its row in `companies/documents.csv` or `files/attachments.csv`, whose `path` names the
+ * entry, `size_bytes` its size and `sha256` its SHA-256 — so a flipped byte in a CV is caught
+ * twice, by the zip's CRC-32 and by the row's hash, and named. A row whose `path` is empty is a
+ * file that could not be read; it must be listed in `missing_files`, and every file listed there
+ * must be such a row. `files/` entries that no row names are extra.
  *
  * Memory: one small record per attachment row with a path, and the ids of those without one.
  */

@@ -1,13 +1,13 @@
 /**
- * `hirevault verify` of a monthly backup (SPEC §2.1): exactly `Candidates.xlsx` and `Resumes/`
- * at the root; every entry read in full (CRC-32, size); the workbook opened and its rows counted
- * (backup-workbook.ts); every non-empty *Resume File* cell names a file under `Resumes/` and
- * every file there is named by a row.
+ * `hirevault verify` of a monthly backup (docs/EXPORTS.md#the-monthly-backup): exactly
+ * `Candidates.xlsx` and `Resumes/` at the root; every entry read in full (CRC-32, size); the
+ * workbook opened and its rows counted (backup-workbook.ts); every non-empty *Resume File* cell
+ * names a file under `Resumes/` and every file there is named by a row.
  *
- * The backup has no manifest — SPEC §2.1 says its root holds exactly two items — so there is no
- * SHA-256 to compare: the CRC-32 of each entry is the hash checked, and the report says so. A
- * CV that was missing from storage when the backup was made is a *Resume File* cell reading
- * `[missing from storage] <name>` (docs/EXPORTS.md): counted in a note, not a failure.
+ * The backup has no manifest — docs/EXPORTS.md#the-monthly-backup says its root holds exactly two
+ * items — so there is no SHA-256 to compare: the CRC-32 of each entry is the hash checked, and the
+ * report says so. A CV that was missing from storage when the backup was made is a *Resume File*
+ * cell reading `[missing from storage] <name>` (docs/EXPORTS.md): counted in a note, not a failure.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -41,7 +41,7 @@ export async function verifyBackup(ctx: VerifyContext, zip: OpenedZip): Promise<
     });
     reportTally(ctx, zip, tally);
     ctx.checks.note(
-      `a backup has no manifest (SPEC §2.1: exactly two items at its root), so the CRC-32 of each entry is the hash checked`,
+      `a backup has no manifest (docs/EXPORTS.md#the-monthly-backup: exactly two items at its root), so the CRC-32 of each entry is the hash checked`,
     );
     if (!extracted) return; // absent or damaged: already a FAIL
     const named = new Set<string>();
@@ -94,12 +94,14 @@ function checkRoot(ctx: VerifyContext, zip: OpenedZip): Set<string> {
     extra++;
     ctx.checks.fail(
       inZip(name, zip.name),
-      `extra: a backup holds exactly ${BACKUP_SHEET_FILE} and ${RESUMES_DIR}/ (SPEC §2.1)`,
+      `extra: a backup holds exactly ${BACKUP_SHEET_FILE} and ${RESUMES_DIR}/ (docs/EXPORTS.md#the-monthly-backup)`,
     );
   }
   const sheet = zip.archive.entries.has(BACKUP_SHEET_FILE);
-  if (!sheet) ctx.checks.fail(inZip(BACKUP_SHEET_FILE, zip.name), "absent (SPEC §2.1)");
-  if (!folder) ctx.checks.fail(inZip(`${RESUMES_DIR}/`, zip.name), "absent (SPEC §2.1)");
+  if (!sheet)
+    ctx.checks.fail(inZip(BACKUP_SHEET_FILE, zip.name), "absent (docs/EXPORTS.md#the-monthly-backup)");
+  if (!folder)
+    ctx.checks.fail(inZip(`${RESUMES_DIR}/`, zip.name), "absent (docs/EXPORTS.md#the-monthly-backup)");
   if (sheet && folder && extra === 0)
     ctx.checks.pass(zip.name, `exactly ${BACKUP_SHEET_FILE} and ${RESUMES_DIR}/ at its root`);
   return resumes;

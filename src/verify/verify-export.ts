@@ -1,7 +1,7 @@
 /**
- * `hirevault verify FILE` (SPEC §3, RELIABILITY 5.2): re-checks any export Hirevault made —
- * structure, CRCs, hashes, counts — and reports every check (checks.ts). What FILE is, is told
- * from its content, not its name:
+ * `hirevault verify FILE` (docs/EXPORTS.md#integrity, docs/EXPORTS.md#verifying-an-export):
+ * re-checks any export Hirevault made — structure, CRCs, hashes, counts — and reports every check
+ * (checks.ts). What FILE is, is told from its content, not its name:
  * - a directory (holding one master CSV), a `.csv`, or a file starting with the master CSV's
  *   header → the full export from its master CSV, with the parts beside it (verify-master.ts);
  * - a zip whose `manifest.json` says `hirevault.full-export` → the Data Files zip, with the part

@@ -1,9 +1,10 @@
 /**
- * `hirevault verify` of the full data export's Data Files zip (SPEC §2.2, §3): exactly the ten
- * CSVs of SPEC §2.2 and `manifest.json`; each CSV human-facing (BOM, CRLF, RFC 4180), with the
- * size, SHA-256 and row count the manifest says; then the two file zips the manifest's `parts`
- * name, found next to it: their size and SHA-256, number of files, every entry's CRC-32, and
- * each file against its `Attachments.csv` row (full-attachments.ts).
+ * `hirevault verify` of the full data export's Data Files zip
+ * (docs/EXPORTS.md#the-full-data-export, docs/EXPORTS.md#integrity): exactly the ten CSVs of
+ * docs/EXPORTS.md#the-full-data-export and `manifest.json`; each CSV human-facing (BOM, CRLF, RFC
+ * 4180), with the size, SHA-256 and row count the manifest says; then the two file zips the
+ * manifest's `parts` name, found next to it: their size and SHA-256, number of files, every entry's
+ * CRC-32, and each file against its `Attachments.csv` row (full-attachments.ts).
  *
  * Given the Data Files zip alone, a part that is not next to it is noted, not failed (a user may
  * have downloaded only that file); given the master CSV, every part must be there (verify-master).
@@ -19,7 +20,7 @@ import { verifyParts } from "./full-parts.js";
 import { checkListedFile } from "./listed-file.js";
 import { MANIFEST_ENTRY, readManifest, type VerifiedManifest } from "./manifest-json.js";
 
-/** The ten CSVs of the Data Files zip, as SPEC §2.2 names them. */
+/** The ten CSVs of the Data Files zip, as docs/EXPORTS.md#the-full-data-export names them. */
 export const DATA_FILES_CSVS = [
   "Attachments.csv",
   "Audit_Logs.csv",
@@ -49,10 +50,16 @@ export async function verifyDataFiles(
   const expected = new Set<string>([...DATA_FILES_CSVS, MANIFEST_ENTRY]);
   const extras = [...zip.archive.entries.keys()].filter((name) => !expected.has(name));
   for (const name of extras)
-    ctx.checks.fail(inZip(name, zip.name), "extra: not one of the ten CSVs of SPEC §2.2 nor manifest.json");
+    ctx.checks.fail(
+      inZip(name, zip.name),
+      "extra: not one of the ten CSVs of docs/EXPORTS.md#the-full-data-export nor manifest.json",
+    );
   for (const name of DATA_FILES_CSVS)
     if (!zip.archive.entries.has(name))
-      ctx.checks.fail(inZip(name, zip.name), "absent: one of the ten CSVs of SPEC §2.2");
+      ctx.checks.fail(
+        inZip(name, zip.name),
+        "absent: one of the ten CSVs of docs/EXPORTS.md#the-full-data-export",
+      );
 
   const attachments = new AttachmentIndex(ctx, zip.name);
   const summaries = new Map<string, CsvSummary>();
@@ -62,7 +69,7 @@ export async function verifyDataFiles(
       !entry.name.endsWith(".csv") || !expected.has(entry.name)
         ? undefined
         : csvConsumer(
-            // Human-facing CSV (SPEC §7): BOM, CRLF.
+            // Human-facing CSV (docs/EXPORTS.md#names-and-cells): BOM, CRLF.
             { bom: true, ...(entry.name === ATTACHMENTS_CSV ? { onRecord: attachments.collect } : {}) },
             (summary) => summaries.set(entry.name, summary),
           ),

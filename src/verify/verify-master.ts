@@ -1,9 +1,10 @@
 /**
- * `hirevault verify` of a full data export from its master CSV (SPEC §2.2): the CSV itself
- * (human-facing: BOM, CRLF, the seven columns), then each part it lists — present in the same
- * directory with the size and SHA-256 the CSV says — then the Data Files zip and, through its
- * manifest, the two file zips (verify-full.ts). Every link of the chain master CSV → zip →
- * manifest → CSV → file is checked. Links and their expiry are not (see the note).
+ * `hirevault verify` of a full data export from its master CSV
+ * (docs/EXPORTS.md#the-full-data-export): the CSV itself (human-facing: BOM, CRLF, the seven
+ * columns), then each part it lists — present in the same directory with the size and SHA-256 the
+ * CSV says — then the Data Files zip and, through its manifest, the two file zips (verify-full.ts).
+ * Every link of the chain master CSV → zip → manifest → CSV → file is checked. Links and their
+ * expiry are not (see the note).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -53,7 +54,7 @@ export async function verifyMaster(ctx: VerifyContext, file: string, digests: Fi
   if (summary?.problems.length === 0) ctx.checks.pass(name, `master CSV with ${count(rows.length, "part")}`);
   ctx.checks.note(
     "the master CSV's Link and Link Expires At are not checked: links are signed by the server that made " +
-      "the export and expire after 7 days (SPEC §2.2, §5); verify checks the files themselves",
+      "the export and expire after 7 days (docs/EXPORTS.md#the-full-data-export, docs/EXPORTS.md#links-and-downloads); verify checks the files themselves",
   );
 
   for (const row of rows) {

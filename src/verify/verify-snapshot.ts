@@ -1,6 +1,7 @@
 /**
- * `hirevault verify` of a snapshot zip (SPEC §2.3, §3; RELIABILITY 5.1, 5.2). Against the one
- * layout the writer and the importer use (`formats/snapshot/layout.ts`):
+ * `hirevault verify` of a snapshot zip (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#integrity,
+ * docs/EXPORTS.md#verifying-an-export). Against the one layout the writer and the importer use
+ * (`formats/snapshot/layout.ts`):
  * - `manifest.json`: a known format and version; every CSV of the layout and `datapackage.json`
  *   listed with its size and SHA-256, every CSV with its row count;
  * - every CSV of the layout present, its header the layout's columns, its records counted;
@@ -44,7 +45,7 @@ export async function verifySnapshot(ctx: VerifyContext, zip: OpenedZip): Promis
       const file = LAYOUT.get(entry.name);
       if (!file) return undefined;
       const expect = {
-        bom: false, // machine-facing CSV (SPEC §7)
+        bom: false, // machine-facing CSV (docs/EXPORTS.md#names-and-cells)
         header: file.columns.map((c) => c.name),
         ...(file.columns.includes(PATH_COLUMN) ? { onRecord: attachments.collector(file.path) } : {}),
       };
@@ -115,7 +116,10 @@ function checkEntryNames(ctx: VerifyContext, zip: OpenedZip): { files: string[];
   for (const path of LAYOUT.keys())
     if (!zip.archive.entries.has(path)) {
       absent++;
-      ctx.checks.fail(inZip(path, zip.name), "absent: the snapshot's layout has this CSV (SPEC §2.3)");
+      ctx.checks.fail(
+        inZip(path, zip.name),
+        "absent: the snapshot's layout has this CSV (docs/EXPORTS.md#the-snapshot)",
+      );
     }
   if (extras.length === 0 && absent === 0)
     ctx.checks.pass(

@@ -3,7 +3,10 @@ import type { WebSession } from "../services/web-session.service.js";
 import { ASSETS } from "./assets/index.js";
 import { html, type SafeHtml } from "./html.js";
 
-/** The settings pages, in navigation order. All are for owners and admins (SPEC §5). */
+/**
+ * The settings pages, in navigation order. All are for owners and admins
+ * (docs/EXPORTS.md#links-and-downloads).
+ */
 export const NAV = [
   { key: "backup", href: "/settings/data-backup", label: "Data Backup" },
   { key: "export", href: "/settings/data-export", label: "Data Export" },
@@ -30,7 +33,7 @@ export interface PageOptions {
  * The page shell: a skip link, the header with the account and the signed-in user, the
  * settings navigation (owners and admins only), and `<main>`. Every page is readable on a
  * phone (`viewport`, one column) and usable with a keyboard (skip link, visible focus, real
- * links and buttons). No third-party resource is loaded (RELIABILITY 2.9).
+ * links and buttons). No third-party resource is loaded (docs/EXPORTS.md#links-and-downloads).
  */
 export function page(opts: PageOptions): string {
   const s = opts.session;

@@ -16,7 +16,7 @@ const FORM_BODY_LIMIT = 16 * 1024;
 const FORM_MAX_FIELDS = 50;
 
 /**
- * The admin web pages (issue 6): server-rendered HTML, a little JavaScript, no SPA build. They
+ * The admin web pages (docs/WEB.md): server-rendered HTML, a little JavaScript, no SPA build. They
  * live in their own Fastify scope, which alone accepts `application/x-www-form-urlencoded`
  * bodies, renders errors as pages instead of problem documents, and signs team members in with
  * a session cookie instead of a Bearer token. Routes say who may open them (`config.web`).

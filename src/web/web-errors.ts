@@ -41,7 +41,10 @@ export function webErrorHandler(err: FastifyError, request: FastifyRequest, repl
   void sendErrorPage(request, reply, body.status, body.title, body.detail);
 }
 
-/** The refusal of a settings page to a recruiter or viewer (SPEC §5: owners and admins only). */
+/**
+ * The refusal of a settings page to a recruiter or viewer (docs/EXPORTS.md#links-and-downloads:
+ * owners and admins only).
+ */
 export function sendRefusal(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const role = request.webSession?.role ?? "none";
   return sendErrorPage(

@@ -155,7 +155,7 @@ export function buildZip(entries: RawEntry[], opts: { declaredEntries?: number }
   return Buffer.concat(parts);
 }
 
-// --- One fixture per hostile case (RELIABILITY §6.1, §6.2) ---
+// --- One fixture per hostile case (docs/EXPORTS.md#untrusted-archives) ---
 
 /** A single stored entry under `name` (traversal, absolute, drive-letter, backslash names). */
 export const namedEntry = (name: string | Buffer): Buffer => buildZip([stored(name, "evil\n")]);

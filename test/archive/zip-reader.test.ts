@@ -1,6 +1,7 @@
-// ZipArchive against hostile archives (RELIABILITY §6.1, §6.2), damaged content (§5.2) and
-// archives of our own ZipWriter. Every refusal asserts the ArchiveError code and the entry
-// named by the message. Files live in one mkdtemp directory, removed at the end.
+// ZipArchive against hostile archives (docs/EXPORTS.md#untrusted-archives), damaged content
+// (docs/EXPORTS.md#verifying-an-export) and archives of our own ZipWriter. Every refusal asserts
+// the ArchiveError code and the entry named by the message. Files live in one mkdtemp directory,
+// removed at the end.
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -100,7 +101,7 @@ async function readFailure(zip: ZipArchive, name: string): Promise<ArchiveError>
   return e;
 }
 
-describe("ZipArchive.open refuses unsafe names before anything is read (RELIABILITY §6.1)", () => {
+describe("ZipArchive.open refuses unsafe names before anything is read (docs/EXPORTS.md#untrusted-archives)", () => {
   it.each([
     ["../evil.txt", "'..' path segment"],
     ["a/../../evil", "'..' path segment"],
@@ -263,7 +264,7 @@ describe("ZipArchive.open refuses hostile entries", () => {
   });
 });
 
-describe("ZipArchive reading checks every byte (RELIABILITY §5.2)", () => {
+describe("ZipArchive reading checks every byte (docs/EXPORTS.md#verifying-an-export)", () => {
   it("a flipped byte in a stored CV → crc_mismatch naming it, on read; other entries still read", async () => {
     const cv = Buffer.from("%PDF-1.7\n".repeat(200));
     const zip = await ZipArchive.open(await put(flippedByteZip(cv)));

@@ -14,7 +14,7 @@ import { type Product, screenshot, signedIn, signInWithKeyboard, startProduct } 
 const available = browserAvailable();
 
 // real: `hirevault start` as a child process (SQLite file or PostgreSQL, local blobs, worker),
-// Debian's Chromium through playwright-core. The newcomer's path of issue 6: from the URL that
+// Debian's Chromium through playwright-core. The newcomer's path (docs/WEB.md): from the URL that
 // start prints to a downloaded monthly backup, by clicks (and typing the printed sign-in).
 describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
   let product: Product;
@@ -82,7 +82,8 @@ describe.each(DIALECTS)("newcomer in a browser on %s", (dialect) => {
         .digest("hex");
       expect(sha).toBe(schedule.latest_backup.artifacts[0]!.sha256);
 
-      // The Candidates Excel Report on its own: the same sheet, row for row (SPEC §2.1, §2.4).
+      // The Candidates Excel Report on its own: the same sheet, row for row
+      // (docs/EXPORTS.md#the-monthly-backup, docs/EXPORTS.md#the-candidates-excel-report).
       const [report] = await Promise.all([
         page.waitForEvent("download"),
         page.getByRole("link", { name: "Download Candidates.xlsx" }).click(),

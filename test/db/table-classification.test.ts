@@ -61,7 +61,7 @@ describe("export classification", () => {
     }
   });
 
-  it("exports every entity of SPEC §1 (only the account envelope and housekeeping are excluded)", () => {
+  it("exports every entity of the data model (docs/ARCHITECTURE.md#data-model) but the account envelope and housekeeping", () => {
     const excluded = TABLE_NAMES.filter((t) => "excluded" in specs[t]!.export).sort();
     expect(excluded).toEqual([
       "accounts",

@@ -15,7 +15,7 @@ import { createTestDatabase, DIALECTS, type TestDatabase, waitUntil } from "../s
 const run = promisify(execFile);
 
 // real: SQLite file / PostgreSQL, local blob store, `hirevault worker` child processes killed
-// with SIGKILL and SIGTERM. RELIABILITY 3.1, 3.9; SPEC §4.
+// with SIGKILL and SIGTERM. docs/EXPORTS.md#export-runs.
 describe.each(DIALECTS)("export jobs survive a killed worker (%s)", (dialect) => {
   let database: TestDatabase;
   let dataDir: string;

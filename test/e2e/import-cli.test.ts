@@ -7,7 +7,8 @@ import { runCli } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/dialects.js";
 
 // real: the compiled CLI as child processes, a SQLite file, a local blob dir. The README's
-// walkthrough: snapshot → verify → import → snapshot, with the exit codes of SPEC §8.
+// walkthrough: snapshot → verify → import → snapshot, with the exit codes of
+// README.md#command-line.
 describe("hirevault export snapshot | verify | import", () => {
   let database: TestDatabase;
   let dataDir: string;

@@ -67,7 +67,8 @@ const formatOf = (i: number): Format => (i % 5 === 0 ? "full" : i % 5 === 2 ? "b
 
 // real: PostgreSQL, s3rver (S3 protocol on loopback), the compiled CLI as four child processes —
 // two `start --no-worker` API processes and two `worker` processes — sharing one database, one
-// bucket and one HIREVAULT_SECRET, each with its own data dir (SPEC §9 scale-out; RELIABILITY 3.1).
+// bucket and one HIREVAULT_SECRET, each with its own data dir (README.md#configuration scale-out;
+// docs/EXPORTS.md#export-runs).
 describe.runIf(DIALECTS.includes("postgres"))("scale-out topology: 2 API + 2 worker processes", () => {
   let database: TestDatabase;
   let s3: S3rverHarness;

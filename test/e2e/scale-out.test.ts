@@ -14,7 +14,7 @@ import { readCsvFile, readExport, records } from "../support/read-export.js";
 import { type S3rverHarness, startS3rver } from "../support/s3rver.js";
 
 // real: PostgreSQL, s3rver (S3 protocol on loopback), the compiled CLI as child processes.
-// The scale-out path of SPEC §9 is chosen by environment variables alone.
+// The scale-out path of README.md#configuration is chosen by environment variables alone.
 describe.runIf(DIALECTS.includes("postgres"))("PostgreSQL + S3 chosen by environment", () => {
   let database: TestDatabase;
   let s3: S3rverHarness;

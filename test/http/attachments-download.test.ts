@@ -58,7 +58,7 @@ describe.each(DIALECTS)("attachment downloads (%s)", (dialect) => {
     expect(down.headers["content-disposition"]).toBe(
       `attachment; filename="cv.pdf"; filename*=UTF-8''cv.pdf`,
     );
-    // Every download is audited: who, which file, which bytes (RELIABILITY 4.6).
+    // Every download is audited: who, which file, which bytes (docs/EXPORTS.md#audit-log).
     const downloads = await t.database.db
       .selectFrom("audit_log")
       .selectAll()

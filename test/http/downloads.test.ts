@@ -62,7 +62,8 @@ describe.each(DIALECTS)("export download links (%s)", (dialect) => {
       now: clock.now(),
       expiresAt: new Date(clock.now().getTime() + 14 * DAY),
       bytes,
-      // A key nobody could derive from the URL: only the database knows it (RELIABILITY 2.6).
+      // A key nobody could derive from the URL: only the database knows it
+      // (docs/EXPORTS.md#links-and-downloads).
       storageKey: (runId) =>
         `accounts/${accountId}/exports/${runId}/${crypto.randomBytes(8).toString("hex")}.zip`,
       fileName: "hirevault-backup 2026-12 «Acme».zip",
@@ -523,7 +524,7 @@ describe.each(DIALECTS)("export download links (%s)", (dialect) => {
     });
   });
 
-  it("audit entries never hold the token (SPEC §5)", async () => {
+  it("audit entries never hold the token (docs/EXPORTS.md#links-and-downloads)", async () => {
     const exp = await createExport(t.a.id);
     const { token } = mintFor(exp);
     await fetch("GET", token);

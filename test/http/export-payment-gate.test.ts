@@ -49,7 +49,7 @@ describe.each(DIALECTS)("full export payment gate (%s)", (dialect) => {
 
   it("a full export requested with a pending invoice waits (202 awaiting_payment) and lists the invoice", async () => {
     const invoiceId = await pendingInvoice("INV-2026-002");
-    // Two at once: one run, both 202 with the same id (RELIABILITY 3.14).
+    // Two at once: one run, both 202 with the same id (docs/EXPORTS.md#export-runs).
     const [first, second] = await Promise.all([requestFull(), requestFull()]);
     expect(first!.statusCode).toBe(202);
     expect(second!.statusCode).toBe(202);
@@ -200,8 +200,8 @@ describe.each(DIALECTS)("full export payment gate (%s)", (dialect) => {
     expect((await t.as("owner").post("/api/v1/exports", { format: "full" })).statusCode).toBe(202);
   });
 
-  // RELIABILITY 2.8, policy in docs/EXPORTS.md: the gate is on making a full export; files
-  // already made stay downloadable whatever happens to invoices afterwards.
+  // docs/EXPORTS.md#full-export-and-invoices, policy in docs/EXPORTS.md: the gate is on making a
+  // full export; files already made stay downloadable whatever happens to invoices afterwards.
   it("keeps a finished export's links working after an invoice turns pending", async () => {
     const bytes = Buffer.from("part,link\r\n");
     const { runId, artifactId } = await insertFinishedExport(t.database.db, t.blobs, {

@@ -1,7 +1,8 @@
 /**
- * The full data export end to end (SPEC §2.2, §5; RELIABILITY 2): requested through the API,
- * held by the pending invoice, released by paying it, run by the real runner, then every file
- * downloaded through its signed link over real HTTP, opened and checked against the database.
+ * The full data export end to end (docs/EXPORTS.md#the-full-data-export,
+ * docs/EXPORTS.md#links-and-downloads): requested through the API, held by the pending invoice,
+ * released by paying it, run by the real runner, then every file downloaded through its signed link
+ * over real HTTP, opened and checked against the database.
  */
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
@@ -146,7 +147,8 @@ describe.each(DIALECTS)("full export through the API and its links (%s)", (diale
         expect(zip.entries.length).toBeGreaterThan(0);
       }
     }
-    // Resume: a range of the Attachments zip is exactly those bytes (RELIABILITY 2.12).
+    // Resume: a range of the Attachments zip is exactly those bytes
+    // (docs/EXPORTS.md#links-and-downloads).
     const partial = await download(links[1]!.url, { range: "bytes=0-99" });
     expect(partial.res.status).toBe(206);
     expect((await fs.readFile(partial.file)).length).toBe(100);

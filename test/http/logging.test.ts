@@ -3,7 +3,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { createTestApp } from "../support/test-app.js";
 
-describe("logs (RELIABILITY 2.10)", () => {
+describe("logs (docs/EXPORTS.md#links-and-downloads)", () => {
   it("never contain a token, whatever the request", async () => {
     const lines: string[] = [];
     const sink = new Writable({

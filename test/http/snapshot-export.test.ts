@@ -1,7 +1,8 @@
 /**
- * The snapshot end to end (SPEC §2.3, §3, §5): requested through the API by an admin — never held
- * by the account's pending invoice, never emailed — made by the real runner, listed by format,
- * downloaded through its signed link over real HTTP, opened and checked against the database.
+ * The snapshot end to end (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#integrity,
+ * docs/EXPORTS.md#links-and-downloads): requested through the API by an admin — never held by the
+ * account's pending invoice, never emailed — made by the real runner, listed by format, downloaded
+ * through its signed link over real HTTP, opened and checked against the database.
  */
 import crypto from "node:crypto";
 import fs from "node:fs/promises";

@@ -1,6 +1,7 @@
 /**
  * What `hirevault import` refuses, and that a refused import leaves nothing behind: no account,
- * no rows, no files (RELIABILITY 6.1, 6.2, 5.2; SPEC §3). Also the erasure ledger (4.3): rows
+ * no rows, no files (docs/EXPORTS.md#untrusted-archives, docs/EXPORTS.md#verifying-an-export;
+ * docs/EXPORTS.md#integrity). Also the erasure ledger (docs/EXPORTS.md#restoring-a-snapshot): rows
  * deleted after the snapshot stay deleted after the restore, their files never written.
  */
 import fs from "node:fs";

@@ -1,9 +1,10 @@
 /**
- * The round trip of SPEC §3 / RELIABILITY 5.3 (GitLab's import_export_equivalence_spec):
- * seed → snapshot → import into a new account → snapshot again → the two snapshots hold the
- * same data. Ids are compared through the import's id mapping (so every foreign key, polymorphic
- * reference and tombstone must have been mapped consistently), everything else exactly —
- * timestamps included, hostile text included, file bytes by SHA-256. On SQLite and PostgreSQL.
+ * The round trip of docs/EXPORTS.md#integrity / docs/EXPORTS.md#restoring-a-snapshot (GitLab's
+ * import_export_equivalence_spec): seed → snapshot → import into a new account → snapshot again →
+ * the two snapshots hold the same data. Ids are compared through the import's id mapping (so every
+ * foreign key, polymorphic reference and tombstone must have been mapped consistently), everything
+ * else exactly — timestamps included, hostile text included, file bytes by SHA-256. On SQLite and
+ * PostgreSQL.
  */
 import fs from "node:fs";
 import os from "node:os";

@@ -10,7 +10,7 @@ import {
 
 const iso = (d: Date) => d.toISOString();
 
-describe("monthly backup periods (RELIABILITY 3.11, 3.13)", () => {
+describe("monthly backup periods (docs/EXPORTS.md#monthly-schedule)", () => {
   it("is due at local midnight of the anchor day, clamped to the month's last day", () => {
     expect(iso(occurrence(2026, 11, 24, "UTC"))).toBe("2026-11-24T00:00:00.000Z");
     expect(iso(occurrence(2027, 2, 31, "UTC"))).toBe("2027-02-28T00:00:00.000Z");

@@ -1,8 +1,8 @@
 /**
- * The full export under the job runner when storage fails mid-export (SPEC §4; RELIABILITY 3.7,
- * 6.7): a CV stream dying half-way fails the attempt — nothing is published, the attempt's files
- * are deleted — and the retry publishes all four files. Real database, real local blob store, the
- * real full format; the failure is injected around the store.
+ * The full export under the job runner when storage fails mid-export (docs/EXPORTS.md#export-runs):
+ * a CV stream dying half-way fails the attempt — nothing is published, the attempt's files are
+ * deleted — and the retry publishes all four files. Real database, real local blob store, the real
+ * full format; the failure is injected around the store.
  */
 import fs from "node:fs/promises";
 import { Readable } from "node:stream";

@@ -174,7 +174,7 @@ describe.each(DIALECTS)("export emails through the outbox (%s)", (dialect) => {
     const token = LINK.exec(mail.text)?.[1];
     expect(token).toBeDefined();
     expect(mail.html).toContain(`href="${ORIGIN}/downloads/${token}"`);
-    expect(mail.text.match(new RegExp(LINK.source, "g"))).toHaveLength(1); // one link (SPEC §2.2)
+    expect(mail.text.match(new RegExp(LINK.source, "g"))).toHaveLength(1); // one link (docs/EXPORTS.md#the-full-data-export)
     const resolved = await links.resolve(token);
     expect(resolved.artifact).toMatchObject({ part: "master", export_run_id: run.id });
     expect(resolved.user.id).toBe(adminId);

@@ -86,7 +86,7 @@ describe("SmtpMailer against an in-process SMTP server", () => {
   });
 });
 
-describe("EmlFileMailer (no SMTP_URL, SPEC §9)", () => {
+describe("EmlFileMailer (no SMTP_URL, README.md#configuration)", () => {
   let dir: string;
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hv-outbox-"));

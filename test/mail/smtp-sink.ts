@@ -8,7 +8,10 @@ export interface CapturedMail {
   raw: string;
 }
 
-/** An in-process SMTP server on loopback that keeps what it receives (ARCHITECTURE habit 9). */
+/**
+ * An in-process SMTP server on loopback that keeps what it receives (no mock: a real server, on
+ * loopback only).
+ */
 export interface SmtpSink {
   /** `smtp://127.0.0.1:<port>` */
   readonly url: string;

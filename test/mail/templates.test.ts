@@ -3,7 +3,7 @@ import { localTimeText } from "../../src/domain/local-time.js";
 import { exportFailedEmail } from "../../src/mail/templates/export-failed.js";
 import { exportReadyEmail } from "../../src/mail/templates/export-ready.js";
 
-describe("email templates (RELIABILITY 2.13)", () => {
+describe("email templates (docs/EXPORTS.md#email)", () => {
   it("shows instants in the account's zone with its UTC offset at that instant", () => {
     const winter = new Date("2026-12-01T10:00:00Z");
     const summer = new Date("2026-07-01T10:00:00Z");
@@ -34,7 +34,7 @@ describe("email templates (RELIABILITY 2.13)", () => {
     expect(mail.html).toContain("2026-12-01 11:00 Europe/Berlin (UTC+01:00)");
     expect(mail.html).not.toContain("<script>");
     expect(mail.html).toContain("&lt;script&gt;");
-    expect(mail.html).not.toMatch(/<img|<link|src=|style=/i); // no third-party resources (2.9)
+    expect(mail.html).not.toMatch(/<img|<link|src=|style=/i); // no third-party resources (docs/EXPORTS.md#links-and-downloads)
   });
 
   it("failed: the run's reason and id, no link", () => {

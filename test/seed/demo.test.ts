@@ -43,7 +43,7 @@ describe.each(DIALECTS)("seedDemoAccount on %s", (dialect) => {
     expect(demo.counts.persons).toBe(DEMO_ACCOUNT.candidates + demo.counts.client_contacts!);
   });
 
-  it("has a pending invoice, so a full export requested on it waits for payment (SPEC §2.2)", async () => {
+  it("has a pending invoice, so a full export requested on it waits for payment (docs/EXPORTS.md#the-full-data-export)", async () => {
     const invoices = await new InvoiceRepository(database.db).pending(demo.accountId);
     expect(invoices).toHaveLength(1);
     const exports = new ExportService(database.db, systemClock);

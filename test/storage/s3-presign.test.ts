@@ -24,7 +24,7 @@ describe("S3BlobStore.presignGet", () => {
     await s3?.stop();
   });
 
-  it("guards the SigV4 limit: 604800 s accepted, 604801 s rejected (RELIABILITY 2.5)", async () => {
+  it("guards the SigV4 limit: 604800 s accepted, 604801 s rejected (docs/EXPORTS.md#links-and-downloads)", async () => {
     const week = new URL(await store.presignGet("presign/cv.pdf", { expiresInSeconds: MAX_PRESIGN_SECONDS }));
     expect(MAX_PRESIGN_SECONDS).toBe(604_800);
     expect(week.searchParams.get("X-Amz-Expires")).toBe("604800");
@@ -87,7 +87,7 @@ describe("S3BlobStore.presignGet", () => {
     }
   });
 
-  it("a URL stops working when it expires (RELIABILITY 2.4)", async () => {
+  it("a URL stops working when it expires (docs/EXPORTS.md#links-and-downloads)", async () => {
     // 3 s, not 1: X-Amz-Date is cut to whole seconds, so a 1-second URL signed at x.9 s could be
     // dead before a loaded machine fetches it the first time.
     const url = await store.presignGet("presign/cv.pdf", { expiresInSeconds: 3 });

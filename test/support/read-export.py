@@ -6,7 +6,7 @@ Prints {"testzip": first bad entry or null, "entries": [{name, size, sha256, fla
 "csv": {entry: {"bom": bool, "crlf_only": bool, "rows": [[...], ...]}}} where each named CSV
 entry is parsed with Python's csv module (RFC 4180), header included as rows[0].
 
---machine (the snapshot's machine-facing CSV, SPEC §7): every *.csv entry is parsed by
+--machine (the snapshot's machine-facing CSV, docs/EXPORTS.md#names-and-cells): every *.csv entry is parsed by
 parse_machine_csv below, which keeps what Python's csv module loses — an empty unquoted field
 is null (NULL), a quoted empty field "" is the empty string — and is cross-checked against the
 csv module ("csv_module_agrees"); every *.json entry is parsed into "json".

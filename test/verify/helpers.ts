@@ -18,7 +18,8 @@ const TAMPER = path.join(import.meta.dirname, "tamper.py");
 
 /**
  * A small seeded SQLite account ("Acme Corp", 12 candidates) one of whose CVs is gone from
- * storage, so each export lists a missing file (SPEC §3) and verify must accept that.
+ * storage, so each export lists a missing file (docs/EXPORTS.md#integrity) and verify must accept
+ * that.
  */
 export async function seedWithMissingCv(): Promise<Fixture> {
   const fx = await seedFixture("sqlite", 12);

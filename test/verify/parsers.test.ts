@@ -1,7 +1,7 @@
 /**
- * The two streaming readers behind `hirevault verify`: the CSV check (SPEC §7 dialect rules at
- * byte level, record counts, header) and the worksheet row scanner (rows split across chunks,
- * escapes, a sheet cut short).
+ * The two streaming readers behind `hirevault verify`: the CSV check
+ * (docs/EXPORTS.md#names-and-cells dialect rules at byte level, record counts, header) and the
+ * worksheet row scanner (rows split across chunks, escapes, a sheet cut short).
  */
 import { describe, expect, it } from "vitest";
 import { Checks } from "../../src/verify/checks.js";
@@ -112,7 +112,7 @@ describe("worksheet scanner", () => {
 });
 
 describe("checks", () => {
-  it("write control and bidi characters from the export as \\uXXXX (RELIABILITY 6.4)", () => {
+  it("write control and bidi characters from the export as \\uXXXX (docs/EXPORTS.md#zip-entry-names)", () => {
     const checks = new Checks();
     checks.fail("cv\u202Efdp.exe in a.zip", 'Resume File "a\nb" is absent');
     checks.note("tab\there");

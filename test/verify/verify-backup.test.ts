@@ -1,6 +1,7 @@
 /**
- * `hirevault verify` of a monthly backup (SPEC §2.1, §3; RELIABILITY 5.2) made by the backup
- * format itself on a seeded SQLite account, then damaged.
+ * `hirevault verify` of a monthly backup (docs/EXPORTS.md#the-monthly-backup,
+ * docs/EXPORTS.md#integrity; docs/EXPORTS.md#verifying-an-export) made by the backup format itself
+ * on a seeded SQLite account, then damaged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupFormat } from "../../src/exports/formats/backup/index.js";

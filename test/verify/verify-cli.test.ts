@@ -1,7 +1,8 @@
 /**
- * `hirevault verify FILE` as users run it (SPEC §3, §8): the built CLI as a child process on a
- * backup made by the backup format. Exit 0 when intact, 1 naming the damaged file, 1 with a
- * message for a file that is missing or not an export, 2 for a missing argument.
+ * `hirevault verify FILE` as users run it (docs/EXPORTS.md#integrity, README.md#command-line): the
+ * built CLI as a child process on a backup made by the backup format. Exit 0 when intact, 1 naming
+ * the damaged file, 1 with a message for a file that is missing or not an export, 2 for a missing
+ * argument.
  */
 import fs from "node:fs";
 import os from "node:os";

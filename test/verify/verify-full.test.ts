@@ -1,7 +1,8 @@
 /**
- * `hirevault verify` of the full data export (SPEC §2.2, §3; RELIABILITY 5.2) made by the full
- * format itself on a seeded SQLite account (one CV missing from storage), then damaged: from the
- * master CSV, its directory, or the Data Files zip alone.
+ * `hirevault verify` of the full data export (docs/EXPORTS.md#the-full-data-export,
+ * docs/EXPORTS.md#integrity; docs/EXPORTS.md#verifying-an-export) made by the full format itself on
+ * a seeded SQLite account (one CV missing from storage), then damaged: from the master CSV, its
+ * directory, or the Data Files zip alone.
  */
 import fs from "node:fs";
 import path from "node:path";

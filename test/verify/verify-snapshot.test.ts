@@ -1,6 +1,7 @@
 /**
- * `hirevault verify` of a snapshot (SPEC §2.3, §3; RELIABILITY 5.1, 5.2) made by the snapshot
- * format itself on a seeded SQLite account (one CV missing from storage), then damaged.
+ * `hirevault verify` of a snapshot (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#integrity,
+ * docs/EXPORTS.md#verifying-an-export) made by the snapshot format itself on a seeded SQLite
+ * account (one CV missing from storage), then damaged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshotFormat } from "../../src/exports/formats/snapshot/index.js";

@@ -1,7 +1,8 @@
 /**
- * Settings › Data Export (SPEC §2.2, §5) through the real forms, app.inject (no port): who may
- * open it, requesting a full export (CSRF-checked), waiting for a pending invoice, the master CSV
- * link once the runner has made it, revoking it, and times on the account's clock.
+ * Settings › Data Export (docs/EXPORTS.md#the-full-data-export,
+ * docs/EXPORTS.md#links-and-downloads) through the real forms, app.inject (no port): who may open
+ * it, requesting a full export (CSRF-checked), waiting for a pending invoice, the master CSV link
+ * once the runner has made it, revoking it, and times on the account's clock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";
@@ -165,7 +166,7 @@ describe.each(DIALECTS)("Settings › Data Export page (%s)", (dialect) => {
     expect(ready.body).not.toContain('http-equiv="refresh"');
     const href = masterHref(ready.body);
     expect(href).toMatch(/^\/downloads\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    // The link expires 7 days after the export finished (SPEC §2.2).
+    // The link expires 7 days after the export finished (docs/EXPORTS.md#the-full-data-export).
     expect(ready.body).toContain('<time datetime="2026-12-01T10:00:00.000Z"');
     // Every part's link is in the folded file list (master, data, attachments, CVs).
     expect(ready.body.match(/href="\/downloads\//g)).toHaveLength(1 + 4);

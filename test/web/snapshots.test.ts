@@ -1,7 +1,8 @@
 /**
- * Settings › Snapshots (SPEC §2.3, §5) through the real forms, app.inject (no port): who may open
- * it, requesting a snapshot (CSRF-checked, never held by a pending invoice), the list newest
- * first, the zip downloaded through its link, and times on the account's clock.
+ * Settings › Snapshots (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#links-and-downloads) through
+ * the real forms, app.inject (no port): who may open it, requesting a snapshot (CSRF-checked, never
+ * held by a pending invoice), the list newest first, the zip downloaded through its link, and times
+ * on the account's clock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/domain/clock.js";

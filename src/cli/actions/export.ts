@@ -16,11 +16,12 @@ import { createProgress } from "../progress.js";
 const TERMINAL = new Set(["succeeded", "failed", "expired"]);
 
 /**
- * `hirevault export <format> --account NAME --out PATH` (SPEC §8): support runs an export from
- * the command line. It is an ordinary export run (listed, audited, downloadable from the app too):
- * this process claims and runs it itself — or follows the one already waiting or running — then
- * copies its files into PATH, atomically (temp file + rename each): a backup to PATH or into it
- * when it is a directory; the full export's master CSV and three zips into the directory PATH.
+ * `hirevault export <format> --account NAME --out PATH` (README.md#command-line): support runs an
+ * export from the command line. It is an ordinary export run (listed, audited, downloadable from
+ * the app too): this process claims and runs it itself — or follows the one already waiting or
+ * running — then copies its files into PATH, atomically (temp file + rename each): a backup to PATH
+ * or into it when it is a directory; the full export's master CSV and three zips into the directory
+ * PATH.
  */
 export async function exportNow(format: string, opts: { account: string; out: string }): Promise<void> {
   await withRuntime(async (rt) => {

@@ -3,13 +3,13 @@ import { withRuntime } from "../context.js";
 import { createProgress } from "../progress.js";
 
 /**
- * `hirevault import FILE --account NAME` (SPEC §3, §8): restores a snapshot into a new account
- * named NAME. Progress goes to stderr; stdout gets one line with the new account's id and name.
- * The snapshot first goes through every check of `hirevault verify`, before anything is written.
- * Exit 1 with the reason when the archive is unsafe, damaged, not a snapshot or fails one of
- * verify's checks, when its rows do not hold together (an id twice, a reference to no row of the
- * snapshot, a unique key twice: file, line and column), or the account exists — in every such
- * case nothing was imported.
+ * `hirevault import FILE --account NAME` (docs/EXPORTS.md#integrity, README.md#command-line):
+ * restores a snapshot into a new account named NAME. Progress goes to stderr; stdout gets one line
+ * with the new account's id and name. The snapshot first goes through every check of `hirevault
+ * verify`, before anything is written. Exit 1 with the reason when the archive is unsafe, damaged,
+ * not a snapshot or fails one of verify's checks, when its rows do not hold together (an id twice,
+ * a reference to no row of the snapshot, a unique key twice: file, line and column), or the account
+ * exists — in every such case nothing was imported.
  */
 export async function importFile(
   file: string,

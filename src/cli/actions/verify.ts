@@ -5,11 +5,12 @@ import { VerifyInputError, verifyExport } from "../../verify/verify-export.js";
 import { createProgress } from "../progress.js";
 
 /**
- * `hirevault verify FILE [--json]` (SPEC §3, §8; RELIABILITY 5.2): re-checks an export — a
- * backup zip, a snapshot zip, a full export's master CSV (or its directory) or Data Files zip.
- * Prints one line per check on stdout (`ok   …`, `FAIL <what>: <why>`, `note …`) and a summary;
- * with `--json`, the report as JSON instead. Progress goes to stderr. Exit 0 only when every
- * check holds, 1 otherwise or when FILE is missing or not an export, 2 for a usage error.
+ * `hirevault verify FILE [--json]` (docs/EXPORTS.md#integrity, README.md#command-line;
+ * docs/EXPORTS.md#verifying-an-export): re-checks an export — a backup zip, a snapshot zip, a full
+ * export's master CSV (or its directory) or Data Files zip. Prints one line per check on stdout
+ * (`ok   …`, `FAIL <what>: <why>`, `note …`) and a summary; with `--json`, the report as JSON
+ * instead. Progress goes to stderr. Exit 0 only when every check holds, 1 otherwise or when FILE is
+ * missing or not an export, 2 for a usage error.
  */
 export async function verify(file: string, opts: { json?: boolean; maxEntries: number }): Promise<void> {
   const progress = createProgress(`verifying ${path.basename(file)}`);

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 
 /**
- * `hirevault invoice list|pay|void` (support's side of SPEC §2.2): see an account's invoices and
- * settle one. Settling goes through EntityService like `PATCH /api/v1/invoices/:id`, so `paid_at`,
- * the audit log and the release of full exports waiting for payment happen exactly as in the API.
+ * `hirevault invoice list|pay|void` (support's side of docs/EXPORTS.md#the-full-data-export): see
+ * an account's invoices and settle one. Settling goes through EntityService like `PATCH
+ * /api/v1/invoices/:id`, so `paid_at`, the audit log and the release of full exports waiting for
+ * payment happen exactly as in the API.
  */
 export function registerInvoice(program: Command): void {
   const invoice = program.command("invoice").description("list an account's invoices, mark one paid or void");

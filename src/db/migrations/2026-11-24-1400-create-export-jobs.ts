@@ -31,9 +31,9 @@ const STORAGE_TYPES: Record<
 };
 
 /**
- * Export jobs as rows (SPEC §4): `export_runs` is the durable state machine workers claim with
- * leases, `export_artifacts` the files a run published, `backup_schedules` the monthly backup
- * setting. Frozen once released.
+ * Export jobs as rows (docs/EXPORTS.md#export-runs): `export_runs` is the durable state machine
+ * workers claim with leases, `export_artifacts` the files a run published, `backup_schedules` the
+ * monthly backup setting. Frozen once released.
  *
  * Two unique constraints carry the "exactly once" rules, on both databases alike (NULLs are
  * distinct in SQLite and PostgreSQL): `(account_id, active_key)` — one waiting or running run per

@@ -16,7 +16,8 @@ const STORAGE_TYPES: Record<DialectName, Record<"id" | "text" | "integer" | "tim
  * export, sent afterwards by the worker's send-emails task. Frozen once released.
  *
  * `(export_run_id, kind)` is unique, so however often an export's publish or failure is retried,
- * its email is enqueued once (RELIABILITY 3.3, 3.4). `(state, next_attempt_at)` serves the claim.
+ * its email is enqueued once (docs/EXPORTS.md#email, docs/EXPORTS.md#export-runs). `(state,
+ * next_attempt_at)` serves the claim.
  */
 export function createOutbox(dialect: DialectName) {
   const t = (type: keyof (typeof STORAGE_TYPES)[DialectName]) => sql.raw(STORAGE_TYPES[dialect][type]);

@@ -21,7 +21,7 @@ export type EntityType = keyof typeof ENTITY_TABLES;
 
 export const ENTITY_TYPES = Object.keys(ENTITY_TABLES) as EntityType[];
 
-/** Entities that may carry custom field values (SPEC §1 "meta"). */
+/** Entities that may carry custom field values (docs/ARCHITECTURE.md#data-model "meta"). */
 export const CUSTOM_FIELD_ENTITIES = ["company", "person", "job", "deal", "client_contact"] as const;
 
 /** Entities that may carry attachments (CVs, documents, files on jobs, companies, deals or notes). */

@@ -5,10 +5,10 @@ import type { TableSpec } from "./table-spec.js";
 export const EXPORT_FORMATS = ["backup", "full", "snapshot"] as const;
 
 /**
- * States of an export run (SPEC §4). `awaiting_payment` → `queued` when the account has no
- * pending invoice; `queued` → `running` when a worker claims it; `running` → `succeeded`,
- * `failed`, or back to `queued` (retry with backoff, or a lease that expired because its worker
- * died); `succeeded` → `expired` when the retention sweep has deleted the artifacts.
+ * States of an export run (docs/EXPORTS.md#export-runs). `awaiting_payment` → `queued` when the
+ * account has no pending invoice; `queued` → `running` when a worker claims it; `running` →
+ * `succeeded`, `failed`, or back to `queued` (retry with backoff, or a lease that expired because
+ * its worker died); `succeeded` → `expired` when the retention sweep has deleted the artifacts.
  */
 export const EXPORT_STATES = [
   "awaiting_payment",

@@ -38,7 +38,8 @@ export const outboxTables = {
       error: text({ nullable: true, description: "why the last attempt failed, or why it was skipped" }),
       ...stamps,
     },
-    // One email of each kind per run, whatever the retries of the export or the task (3.3, 3.4).
+    // One email of each kind per run, whatever the retries of the export or the task
+    // (docs/EXPORTS.md#email).
     unique: [["export_run_id", "kind"]],
     indexes: [["state", "next_attempt_at"]],
     export: {

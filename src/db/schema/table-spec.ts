@@ -1,6 +1,9 @@
 import type { ColumnSpec } from "./columns.js";
 
-/** Folders of the snapshot export (SPEC §2.3); a table is filed under exactly one. */
+/**
+ * Folders of the snapshot export (docs/EXPORTS.md#the-snapshot); a table is filed under exactly
+ * one.
+ */
 export type SnapshotFolder =
   | "companies"
   | "persons"
@@ -25,7 +28,7 @@ export type ExportClass = { folder: SnapshotFolder; file: string } | { excluded:
 export interface ApiSpec {
   /** URL segment under `/api/v1/`, kebab-case plural. */
   readonly path: string;
-  /** Create / update / delete through the API (SPEC §6 "the core ones"). */
+  /** Create / update / delete through the API (docs/API.md "the core ones"). */
   readonly write?: boolean;
   /** Minimum role to read; defaults to viewer. */
   readonly readRole?: "viewer" | "recruiter" | "admin" | "owner";

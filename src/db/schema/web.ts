@@ -2,7 +2,7 @@ import { base, ref, stamps, text, timestamp } from "./columns.js";
 import type { TableSpec } from "./table-spec.js";
 
 /**
- * Sign-in sessions of the admin web pages (issue 6). The cookie carries a random 256-bit token;
+ * Sign-in sessions of the admin web pages (docs/WEB.md). The cookie carries a random 256-bit token;
  * only its SHA-256 is stored (like API tokens), so a leaked database signs nobody in. Each
  * session has its own CSRF token (OWASP synchronizer-token pattern), an idle and an absolute
  * expiry. Deleting a user deletes their sessions; disabling a user or changing their role takes

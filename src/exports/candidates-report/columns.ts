@@ -1,11 +1,15 @@
 /**
- * Columns of the Candidates Excel Report (SPEC §2.4), shared by the standalone report and the
- * monthly backup's `Candidates.xlsx` (§2.1: the same sheet, cell for cell).
+ * Columns of the Candidates Excel Report (docs/EXPORTS.md#the-candidates-excel-report), shared by
+ * the standalone report and the monthly backup's `Candidates.xlsx`
+ * (docs/EXPORTS.md#the-monthly-backup: the same sheet, cell for cell).
  */
 import type { CellValue } from "../xlsx/cell-value.js";
 import type { XlsxColumn } from "../xlsx/xlsx-writer.js";
 
-/** The fixed columns, in SPEC §2.4 order, with a display width (Excel character units). */
+/**
+ * The fixed columns, in the order of docs/EXPORTS.md#the-candidates-excel-report, with a display
+ * width (Excel character units).
+ */
 export const BASE_COLUMNS: readonly XlsxColumn[] = [
   { header: "Candidate ID", width: 38 },
   { header: "Candidate Name", width: 28 },

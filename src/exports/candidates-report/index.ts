@@ -1,6 +1,7 @@
 /**
- * The Candidates Excel Report (SPEC §2.4), downloadable on its own and written, cell for cell,
- * as `Candidates.xlsx` into the monthly backup (§2.1, see ../backup).
+ * The Candidates Excel Report (docs/EXPORTS.md#the-candidates-excel-report), downloadable on its
+ * own and written, cell for cell, as `Candidates.xlsx` into the monthly backup
+ * (docs/EXPORTS.md#the-monthly-backup, see ../backup).
  */
 import { Readable } from "node:stream";
 import type { Kysely } from "kysely";
@@ -20,7 +21,10 @@ export {
 } from "./report-rows.js";
 export { RESUMES_DIR } from "./resume-paths.js";
 
-/** Name of the report's sheet (later sheets of a split: `Candidates (2)`…, SPEC §7). */
+/**
+ * Name of the report's sheet (later sheets of a split: `Candidates (2)`…,
+ * docs/EXPORTS.md#names-and-cells).
+ */
 export const REPORT_SHEET_NAME = "Candidates";
 
 /** The report ready to stream: its columns (custom fields known) and its rows. */

@@ -1,9 +1,10 @@
 /**
- * Rows of the Candidates Excel Report (SPEC §2.4): one per application, ordered by person id
- * then application id; a person without application gets one row with empty opening columns.
- * Persons are read in keyset batches, each with its child rows (report-batch.ts), so memory is
- * bounded whatever the account size. One batch is read ahead (batches-ahead.ts): the caller may
- * stream files between rows; a query of its own would queue behind the read-ahead.
+ * Rows of the Candidates Excel Report (docs/EXPORTS.md#the-candidates-excel-report): one per
+ * application, ordered by person id then application id; a person without application gets one row
+ * with empty opening columns. Persons are read in keyset batches, each with its child rows
+ * (report-batch.ts), so memory is bounded whatever the account size. One batch is read ahead
+ * (batches-ahead.ts): the caller may stream files between rows; a query of its own would queue
+ * behind the read-ahead.
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema/index.js";

@@ -1,9 +1,10 @@
 /**
- * Names of the CVs inside the backup zip (SPEC §2.1, §7; RELIABILITY 1.13–1.17):
- * `Resumes/<Job opening>/<Stage>/<file>` per application, `Resumes/others/<file>` for a person
- * without application. Every level is one {@link safeSegment}; names are unique per folder after
- * NFC + case folding and stable run to run, because the order of allocation is fixed: openings by
- * job id, stages by position then id, files by candidate (person id, then application id).
+ * Names of the CVs inside the backup zip (docs/EXPORTS.md#the-monthly-backup,
+ * docs/EXPORTS.md#zip-entry-names): `Resumes/<Job opening>/<Stage>/<file>` per application,
+ * `Resumes/others/<file>` for a person without application. Every level is one {@link safeSegment};
+ * names are unique per folder after NFC + case folding and stable run to run, because the order of
+ * allocation is fixed: openings by job id, stages by position then id, files by candidate (person
+ * id, then application id).
  */
 import { compareIds } from "../compare-ids.js";
 import { FolderNames } from "../files/folder-names.js";

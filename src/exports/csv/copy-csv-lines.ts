@@ -1,8 +1,8 @@
 /**
  * PostgreSQL's `COPY … (FORMAT csv)` output made into our CSV records: COPY ends records with LF,
- * RFC 4180 §2.1 (and SPEC §7) with CRLF. Everything else COPY writes is already what
- * `csv-dialect.ts` writes for the machine dialect: a field quoted when it holds `,`, `"`, CR or LF,
- * inner quotes doubled, NULL an empty unquoted field, the empty string `""`.
+ * RFC 4180 §2.1 (and docs/EXPORTS.md#names-and-cells) with CRLF. Everything else COPY writes is
+ * already what `csv-dialect.ts` writes for the machine dialect: a field quoted when it holds `,`,
+ * `"`, CR or LF, inner quotes doubled, NULL an empty unquoted field, the empty string `""`.
  *
  * An LF outside quotes ends a record; one inside a quoted field is data and is kept as it is. The
  * quote state carries across chunks (a `""` split between two chunks toggles twice, as it should).

@@ -1,12 +1,12 @@
 /**
- * The two CSV dialects of SPEC §7. Both are RFC 4180: CRLF after every record, a field quoted
- * when it holds `,`, `"`, CR or LF, inner quotes doubled (§2.6–2.7).
+ * The two CSV dialects of docs/EXPORTS.md#csv-files. Both are RFC 4180: CRLF after every record, a
+ * field quoted when it holds `,`, `"`, CR or LF, inner quotes doubled (RFC 4180 §2.6–2.7).
  *
  * - Human-facing (full data export, master CSV): UTF-8 with a BOM (Excel reads UTF-8 CSV reliably
  *   only with one), and formula escaping: a value starting with `=`, `+`, `-`, `@`, TAB, CR, LF,
  *   NUL or `'` gets a leading `'` (OWASP CSV Injection; ASVS 5.0 1.2.10). Values already starting
  *   with `'` are escaped too, so the rule is reversible: an importer strips exactly one leading
- *   `'` ({@link unescapeFormula}) and gets the stored value back (RELIABILITY 1.4).
+ *   `'` ({@link unescapeFormula}) and gets the stored value back (docs/EXPORTS.md#csv-files).
  * - Machine-facing (snapshot): no BOM, no escaping; values exactly as stored. NULL is an empty
  *   unquoted field and the empty string a quoted one (`""`), so an importer can tell them apart
  *   (RFC 4180 allows either spelling; `datapackage.json` declares `missingValues: [""]`).

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import readline from "node:readline";
 import type { ExportWarning } from "../export-format.js";
 
-/** A file left out of the export, as `manifest.json` lists it (SPEC §3). */
+/** A file left out of the export, as `manifest.json` lists it (docs/EXPORTS.md#integrity). */
 export interface MissingFile {
   /** The zip it belonged in: `attachments` or `cvs`. */
   part: string;

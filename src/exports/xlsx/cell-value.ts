@@ -1,8 +1,8 @@
 /**
  * Encoding of one cell (`<c>`, ECMA-376 Part 1 §18.3.1.4). Values are never formulas: no
  * `<f>` element is ever produced, so a string such as `=HYPERLINK(…)` is shown literally
- * (RELIABILITY 1.1, 1.6). Strings are inline (`t="inlineStr"`, §18.3.1.53) rather than in a
- * shared strings table, so memory stays constant whatever the number of rows.
+ * (docs/EXPORTS.md#spreadsheet-cells). Strings are inline (`t="inlineStr"`, §18.3.1.53) rather than
+ * in a shared strings table, so memory stays constant whatever the number of rows.
  */
 import { escapeCellText } from "./xml.js";
 

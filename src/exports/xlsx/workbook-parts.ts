@@ -144,8 +144,8 @@ function clean(raw: string, max: number): string {
 }
 
 /**
- * A valid, unique worksheet name from user text (RELIABILITY 1.11): `: \ / ? * [ ]` and
- * controls become `_`; at most 31 UTF-16 units (a surrogate pair is never split); no leading
+ * A valid, unique worksheet name from user text (docs/EXPORTS.md#spreadsheet-cells): `: \ / ? * [
+ * ]` and controls become `_`; at most 31 UTF-16 units (a surrogate pair is never split); no leading
  * or trailing `'`; empty → `Sheet`; `History` is reserved by Excel; a name equal to one in
  * `taken` (case-insensitively, as Excel compares) gets ` (2)`, ` (3)`… within 31 units.
  * The caller adds the result to `taken`.

@@ -1,6 +1,7 @@
 /**
  * A standalone `.xlsx` as a byte stream (e.g. the "Candidates Excel Report" download,
- * SPEC §2.4). Kept apart from xlsx-writer.ts so that module needs the zip writer only as a type.
+ * docs/EXPORTS.md#the-candidates-excel-report). Kept apart from xlsx-writer.ts so that module needs
+ * the zip writer only as a type.
  */
 import type { Readable } from "node:stream";
 import { ZipWriter } from "../zip/zip-writer.js";

@@ -2,7 +2,7 @@
  * Streaming SpreadsheetML writer (ECMA-376 Part 1 §18.3): one worksheet at a time is
  * generated as XML and streamed into the zip as a DEFLATE entry, so memory is constant
  * whatever the row count. A sheet full at Excel's 1,048,576 rows continues on
- * `<name> (2)`, `(3)`… with the header repeated (SPEC §7, RELIABILITY 1.7).
+ * `<name> (2)`, `(3)`… with the header repeated (docs/EXPORTS.md#spreadsheet-cells).
  */
 import type { ZipWriter } from "../zip/zip-writer.js";
 import {

@@ -9,7 +9,7 @@
  *    replacement keeps the length, so the limits below are counted on what Excel shows.
  * 2. {@link truncateForExcel}: Excel holds at most 32,767 UTF-16 units and 253 line feeds
  *    per cell ("Excel specifications and limits"); longer text is cut, ending with
- *    {@link TRUNCATION_MARKER} (the CSV keeps the whole value; RELIABILITY 1.8).
+ *    {@link TRUNCATION_MARKER} (the CSV keeps the whole value; docs/EXPORTS.md#spreadsheet-cells).
  * 3. {@link escapeCellText}: `_xHHHH_` sequences are escaped as `_x005F_xHHHH_` (ST_Xstring,
  *    §22.9.2.19: Excel would otherwise decode them into a character), then `& < > "` and CR
  *    (as `&#13;`, since XML parsers normalise a raw CR to LF — §2.11).

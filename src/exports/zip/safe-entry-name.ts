@@ -1,5 +1,5 @@
 /**
- * Safe zip entry path segments from user data (SPEC §7, RELIABILITY 1.13–1.17, 6.4):
+ * Safe zip entry path segments from user data (docs/EXPORTS.md#zip-entry-names):
  * one segment per folder level, NFC, no control/bidi/invisible format characters, no
  * Windows-forbidden characters or reserved device names, no leading/trailing dots or
  * spaces, ≤ 255 UTF-8 bytes and ≤ 255 UTF-16 units cut on a grapheme boundary keeping the

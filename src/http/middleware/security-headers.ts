@@ -15,7 +15,7 @@ export function requestIdOf(req: IncomingMessage): string {
  * Headers on every response, errors included (set in `onRequest`, before anything can fail):
  * - `X-Request-Id`, to find the request in the logs;
  * - `X-Content-Type-Options: nosniff`, so a browser never runs a JSON or file body as HTML/JS;
- * - `Referrer-Policy: no-referrer` (W3C Referrer Policy; RELIABILITY 2.9);
+ * - `Referrer-Policy: no-referrer` (W3C Referrer Policy; docs/EXPORTS.md#links-and-downloads);
  * - on `/api/`: `Cache-Control: no-store` (responses hold personal data) and a CSP that forbids
  *   everything, as the OWASP REST Security Cheat Sheet recommends for JSON APIs.
  */

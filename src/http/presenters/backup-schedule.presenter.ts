@@ -8,10 +8,10 @@ import { type LinkMinting, presentExportRun } from "./export-run.presenter.js";
 const LISTED_BACKUPS = 24;
 
 /**
- * Settings › Data Backup as data (SPEC §2.1), shared by the API and the web page: the schedule,
- * when the next backup is due, the latest finished backup and the listed ones (downloadable or
- * on their way; failed, expired and revoked runs are left out), plus the newest run whatever its
- * state, so a failure can be shown.
+ * Settings › Data Backup as data (docs/EXPORTS.md#the-monthly-backup), shared by the API and the
+ * web page: the schedule, when the next backup is due, the latest finished backup and the listed
+ * ones (downloadable or on their way; failed, expired and revoked runs are left out), plus the
+ * newest run whatever its state, so a failure can be shown.
  */
 export async function presentBackupSchedule(
   deps: { schedules: BackupScheduleService; exports: ExportService },

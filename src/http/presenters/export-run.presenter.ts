@@ -20,11 +20,12 @@ export interface LinkMinting {
 /**
  * An export run as the API shows it: state, progress, errors and warnings an admin can read, and
  * per file its size, SHA-256 and a signed download link valid until the earlier of the files'
- * expiry and 7 days (RELIABILITY 2.2: never minted longer). Storage keys never leave the server.
- * A token that acts for no team member gets no link (`download_url: null`): it downloads through
- * `GET /api/v1/exports/{id}/artifacts/{artifact_id}/content` with its own Bearer token instead.
- * A run in `awaiting_payment` lists the pending invoices it waits for (SPEC §2.2), so the admin
- * sees why nothing happens and what to pay; every other run shows an empty list.
+ * expiry and 7 days (docs/EXPORTS.md#links-and-downloads: never minted longer). Storage keys never
+ * leave the server. A token that acts for no team member gets no link (`download_url: null`): it
+ * downloads through `GET /api/v1/exports/{id}/artifacts/{artifact_id}/content` with its own Bearer
+ * token instead. A run in `awaiting_payment` lists the pending invoices it waits for
+ * (docs/EXPORTS.md#the-full-data-export), so the admin sees why nothing happens and what to pay;
+ * every other run shows an empty list.
  */
 export function presentExportRun(
   run: ExportRun,

@@ -22,8 +22,8 @@ export interface BackupRouteDeps {
 }
 
 /**
- * Settings › Data Backup through the API (SPEC §2.1) and the Candidates Excel Report on its own
- * (§2.4). Owners and admins only.
+ * Settings › Data Backup through the API (docs/EXPORTS.md#the-monthly-backup) and the Candidates
+ * Excel Report on its own (docs/EXPORTS.md#the-candidates-excel-report). Owners and admins only.
  */
 export function registerBackupRoutes(app: App, deps: BackupRouteDeps): void {
   const view = async (request: Parameters<typeof writeContextOf>[0]) => {

@@ -20,9 +20,10 @@ export interface CandidatesReportDeps {
 }
 
 /**
- * Streams the Candidates Excel Report (SPEC §2.4, "downloadable on its own too") from one
- * consistent snapshot, audited as `report.downloaded`. Shared by the API route and the Data Backup
- * page, so both send the same bytes with the same download headers (SPEC §5).
+ * Streams the Candidates Excel Report (docs/EXPORTS.md#the-candidates-excel-report, "downloadable
+ * on its own too") from one consistent snapshot, audited as `report.downloaded`. Shared by the API
+ * route and the Data Backup page, so both send the same bytes with the same download headers
+ * (docs/EXPORTS.md#links-and-downloads).
  */
 export async function sendCandidatesReport(
   request: FastifyRequest,

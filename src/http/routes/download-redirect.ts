@@ -6,8 +6,9 @@ import type { PresignGetOptions } from "../../storage/blob-store.js";
  * Lifetime of the presigned URL a download link redirects to: 5 minutes, never more. Our link
  * is the revocable credential (7 days, re-checked on every use); a presigned URL cannot be
  * revoked and works for anyone holding it, so it only has to outlive the redirect and the start
- * of the transfer (RELIABILITY 2.4; ARCHITECTURE habit 6). S3 checks the signature when a
- * request starts, so a download begun in time is not cut at the 5-minute mark.
+ * of the transfer (docs/EXPORTS.md#links-and-downloads; docs/EXPORTS.md#retention-and-expiry). S3
+ * checks the signature when a request starts, so a download begun in time is not cut at the
+ * 5-minute mark.
  */
 export const PRESIGNED_REDIRECT_SECONDS = 300;
 
@@ -20,7 +21,8 @@ export type PresignGet = (key: string, opts: PresignGetOptions) => Promise<strin
  * put in a body. `Cache-Control: private, no-store` keeps the redirect out of caches (a cached
  * 302 would replay an expired or revoked grant), and `Referrer-Policy: no-referrer` (set on
  * every response) keeps our link out of S3's logs. A GET is audited before it is answered; a
- * HEAD (a mail scanner's, RELIABILITY 2.11) redirects the same way but is not a download.
+ * HEAD (a mail scanner's, docs/EXPORTS.md#links-and-downloads) redirects the same way but is not a
+ * download.
  */
 export async function sendPresignedRedirect(
   request: FastifyRequest,

@@ -30,12 +30,13 @@ const FILE_HEADERS = ["content-disposition", "content-range", "etag", "accept-ra
 
 /**
  * `GET` / `HEAD /downloads/<token>`: the file of an export, for whoever holds a signed link
- * (SPEC §5, RELIABILITY 2). The token is the credential, so the route is public; every request
- * re-checks the link in the database. Ranges and resume come from `sendStoredFile` (RFC 9110
- * §14). Nothing burns the link: a mail scanner's HEAD or GET leaves it usable (2.11), and a HEAD
- * is not audited as a download. The token is never logged, audited or echoed (2.10).
- * With S3 storage in `redirect` mode the file comes from S3 instead: a `302` to a presigned URL
- * that lives at most 5 minutes, sent only after the same checks (see `sendPresignedRedirect`).
+ * (docs/EXPORTS.md#links-and-downloads). The token is the credential, so the route is public; every
+ * request re-checks the link in the database. Ranges and resume come from `sendStoredFile` (RFC
+ * 9110 §14). Nothing burns the link: a mail scanner's HEAD or GET leaves it usable
+ * (docs/EXPORTS.md#links-and-downloads), and a HEAD is not audited as a download. The token is
+ * never logged, audited or echoed (docs/EXPORTS.md#links-and-downloads). With S3 storage in
+ * `redirect` mode the file comes from S3 instead: a `302` to a presigned URL that lives at most 5
+ * minutes, sent only after the same checks (see `sendPresignedRedirect`).
  *
  * The path is a wildcard, not `:token`: a token (140 characters) is longer than the router's
  * 100-character limit for a parameter, and anything after `/downloads/` must answer 404, not 400.
@@ -57,7 +58,8 @@ export function registerDownloadRoutes(app: App, deps: DownloadRouteDeps): void 
     "/downloads/*",
     { config: { public: true }, schema: { hide: true } },
     async (request, reply): Promise<FastifyReply> => {
-      // On refusals too: a capability URL's answers are never cached (RELIABILITY 2.9).
+      // On refusals too: a capability URL's answers are never cached
+      // (docs/EXPORTS.md#links-and-downloads).
       reply
         .header("cache-control", "private, no-store")
         .header("content-security-policy", "default-src 'none'; sandbox");
@@ -96,7 +98,8 @@ export function registerDownloadRoutes(app: App, deps: DownloadRouteDeps): void 
             : {}),
         });
       } catch (err) {
-        // The file vanished from storage (the retention sweep, RELIABILITY 2.3): same 404.
+        // The file vanished from storage (the retention sweep,
+        // docs/EXPORTS.md#retention-and-expiry): same 404.
         if (err instanceof NotFoundError) return sendDownloadProblem(request, reply, accessDenied(404));
         const { body, headers } = toProblem(err);
         if (body.status >= 500) request.log.error({ err }, "download failed");

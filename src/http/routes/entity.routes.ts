@@ -19,7 +19,7 @@ export function apiTables(): TableName[] {
 }
 
 /**
- * The generic REST surface, generated from the catalog (SPEC §6): for every table with `api`,
+ * The generic REST surface, generated from the catalog (docs/API.md): for every table with `api`,
  * list and read; for `api.write` tables, create, update and delete. Routes only validate,
  * authorize (route `minRole`), call the service with the caller's account, and present.
  */

@@ -29,7 +29,8 @@ const ArtifactParams = Type.Object({ id: Id(), artifact_id: Id() }, { additional
 /**
  * `/api/v1/exports`: request an export (202, one run shared by concurrent requests), follow its
  * state and progress, get its files (signed links, or the content with the Bearer token), revoke
- * its links. Owners and admins only (SPEC §5); every request, download and revoke is audited.
+ * its links. Owners and admins only (docs/EXPORTS.md#links-and-downloads); every request, download
+ * and revoke is audited.
  */
 export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
   const present = (request: Parameters<typeof authOf>[0]) => {
@@ -55,7 +56,8 @@ export function registerExportRoutes(app: App, deps: ExportRouteDeps): void {
     async (request, reply) => {
       const ctx = writeContextOf(request);
       // 202 even when a full export must wait for payment: it is accepted and starts by itself
-      // once the invoices are settled (SPEC §2.2); the run lists what it waits for.
+      // once the invoices are settled (docs/EXPORTS.md#the-full-data-export); the run lists what it
+      // waits for.
       const { run, pendingInvoices } = await deps.exports.request(ctx, request.body.format);
       reply.code(202).header("location", `/api/v1/exports/${run.id}`);
       return present(request)({ run, artifacts: [], pendingInvoices });

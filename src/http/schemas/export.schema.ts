@@ -19,7 +19,7 @@ export const ExportArtifactSchema = Type.Object({
   download_expires_at: Time,
 });
 
-/** A pending invoice a full export waits for (SPEC §2.2). */
+/** A pending invoice a full export waits for (docs/EXPORTS.md#the-full-data-export). */
 export const PendingInvoiceSchema = Type.Object({
   id: Type.String(),
   number: Type.String(),

@@ -13,7 +13,8 @@ import type { PeriodicTask } from "../periodic-task.js";
 /**
  * Expiry is data plus a sweep (Outline): runs past `expires_at`, or revoked, lose their files —
  * blobs first, then the state `expired` — so a link that answers 410 points at nothing left in
- * storage (RELIABILITY 2.3, 4.5). Idempotent: a sweep cut short is finished by the next one.
+ * storage (docs/EXPORTS.md#retention-and-expiry). Idempotent: a sweep cut short is finished by the
+ * next one.
  */
 export class ExpireExportsTask implements PeriodicTask {
   readonly name = "expire-exports";

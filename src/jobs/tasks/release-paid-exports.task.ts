@@ -8,10 +8,11 @@ import { SYSTEM_ACTOR } from "../../services/write-context.js";
 import type { PeriodicTask } from "../periodic-task.js";
 
 /**
- * Starts full exports waiting for payment whose account has no pending invoice any more (SPEC
- * §2.2). Invoice writes through the API or `hirevault invoice` release them at once; this sweep
- * catches invoices settled any other way (a billing import, SQL by hand) and the rare request that
- * raced an invoice write. One guarded UPDATE, so any number of workers may sweep at once.
+ * Starts full exports waiting for payment whose account has no pending invoice any more
+ * (docs/EXPORTS.md#the-full-data-export). Invoice writes through the API or `hirevault invoice`
+ * release them at once; this sweep catches invoices settled any other way (a billing import, SQL by
+ * hand) and the rare request that raced an invoice write. One guarded UPDATE, so any number of
+ * workers may sweep at once.
  */
 export class ReleasePaidExportsTask implements PeriodicTask {
   readonly name = "release-paid-exports";

@@ -4,7 +4,8 @@ import type { PeriodicTask } from "../periodic-task.js";
 /**
  * Claims and runs export runs one after another while there are any; polls every second when
  * idle. Several worker processes run this task against one database and share the runs (leases,
- * `SKIP LOCKED` / `BEGIN IMMEDIATE`). On stop, the run in progress is handed back (3.9).
+ * `SKIP LOCKED` / `BEGIN IMMEDIATE`). On stop, the run in progress is handed back
+ * (docs/EXPORTS.md#export-runs).
  */
 export class RunExportsTask implements PeriodicTask {
   readonly name = "run-exports";

@@ -11,10 +11,11 @@ import type { PeriodicTask } from "../periodic-task.js";
 const BATCH = 200;
 
 /**
- * The monthly backup scheduler (SPEC §2.1). Each schedule whose `next_due_at` has come gets the
- * backup of its latest due period — only that one, however many months a stopped service missed
- * (pg-boss "once", RELIABILITY 3.11) — and its next due time. Any number of schedulers may tick at
- * once: the run's period is unique per account, so the losers insert nothing (3.10).
+ * The monthly backup scheduler (docs/EXPORTS.md#the-monthly-backup). Each schedule whose
+ * `next_due_at` has come gets the backup of its latest due period — only that one, however many
+ * months a stopped service missed (pg-boss "once", docs/EXPORTS.md#monthly-schedule) — and its next
+ * due time. Any number of schedulers may tick at once: the run's period is unique per account, so
+ * the losers insert nothing (docs/EXPORTS.md#monthly-schedule).
  */
 export class ScheduleBackupsTask implements PeriodicTask {
   readonly name = "schedule-backups";

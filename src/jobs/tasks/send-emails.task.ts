@@ -37,9 +37,10 @@ export interface SendEmailsTaskOptions {
 }
 
 /**
- * Drains the email outbox (SPEC §2.2, RELIABILITY 2.13, 3.3): claims a due email with a lease,
- * composes it from the current data, sends it, then records it as sent (with the audit entry).
- * Transient failures are retried with backoff; a permanent rejection or the last attempt fails it.
+ * Drains the email outbox (docs/EXPORTS.md#the-full-data-export, docs/EXPORTS.md#email): claims a
+ * due email with a lease, composes it from the current data, sends it, then records it as sent
+ * (with the audit entry). Transient failures are retried with backoff; a permanent rejection or the
+ * last attempt fails it.
  *
  * Delivery is at-least-once, by design: if the process dies after the server accepted the email
  * but before `sent` is committed, the lease expires and the email is sent again — at most one
@@ -101,7 +102,8 @@ export class SendEmailsTask implements PeriodicTask {
     const marked = await this.outbox.markSent(email, owner, { now, messageId: sent.messageId }, (trx) =>
       this.audit(trx, email, "export.email_sent", changes, now),
     );
-    // The link is never logged here: over SMTP it is a bearer capability (RELIABILITY 2.10).
+    // The link is never logged here: over SMTP it is a bearer capability
+    // (docs/EXPORTS.md#links-and-downloads).
     if (marked) log.info({ messageId: sent.messageId, transport: mailer.transport }, "export email sent");
     else log.warn("export email sent, but its lease was lost: another worker may send it again");
   }
@@ -129,7 +131,7 @@ export class SendEmailsTask implements PeriodicTask {
         action,
         entityType: "export_run",
         entityId: email.export_run_id,
-        // Ids and outcomes only: never the link or its token (SPEC §5).
+        // Ids and outcomes only: never the link or its token (docs/EXPORTS.md#links-and-downloads).
         changes: { kind: email.kind, recipient_id: email.recipient_id, ...changes },
       },
       now.toISOString(),

@@ -1,14 +1,16 @@
 import { localTimeText } from "../../domain/local-time.js";
 import { escapeHtml, htmlDocument, oneLine, type RenderedEmail } from "./layout.js";
 
-/** What the "export failed" email says: the run's reason, no candidate data (2.13). */
+/**
+ * What the "export failed" email says: the run's reason, no candidate data (docs/EXPORTS.md#email).
+ */
 export interface ExportFailedInput {
   accountName: string;
   timeZone: string;
   formatLabel: string;
   /** The run id, for support. */
   exportRunId: string;
-  /** `export_runs.error`: the reason an admin can read (SPEC §4). */
+  /** `export_runs.error`: the reason an admin can read (docs/EXPORTS.md#export-runs). */
   reason: string;
   failedAt: Date;
 }

@@ -1,14 +1,20 @@
 import { localTimeText } from "../../domain/local-time.js";
 import { escapeHtml, htmlDocument, oneLine, type RenderedEmail } from "./layout.js";
 
-/** What the "export ready" email says. Account-level facts only: no candidate data (2.13). */
+/**
+ * What the "export ready" email says. Account-level facts only: no candidate data
+ * (docs/EXPORTS.md#email).
+ */
 export interface ExportReadyInput {
   accountName: string;
   /** IANA zone of the account: the expiry is shown in it, with its UTC offset. */
   timeZone: string;
   /** The format's label, e.g. "Full data export". */
   formatLabel: string;
-  /** The signed download link (one, SPEC §2.2: to the master CSV of a full export). */
+  /**
+   * The signed download link (one, docs/EXPORTS.md#the-full-data-export: to the master CSV of a
+   * full export).
+   */
   url: string;
   expiresAt: Date;
 }

@@ -8,7 +8,7 @@ import { audit, created, slug } from "./common.js";
 
 type Role = (typeof ROLES)[number];
 
-/** The account's default pipeline (SPEC §1): copied into each job. */
+/** The account's default pipeline (docs/ARCHITECTURE.md#data-model): copied into each job. */
 export const DEFAULT_STAGES = DEFAULT_PIPELINE;
 
 const SOURCES: readonly { name: string; type: (typeof SOURCE_TYPES)[number] }[] = [

@@ -31,7 +31,10 @@ async function firstStage(tx: RuleTx, jobId: string): Promise<StoredRow | undefi
   return stages.sort((a, b) => Number(a.position) - Number(b.position))[0];
 }
 
-/** Records a move between stages (SPEC §1: stage events — from, to, actor, at, reason). */
+/**
+ * Records a move between stages (docs/ARCHITECTURE.md#data-model: stage events — from, to, actor,
+ * at, reason).
+ */
 export async function recordStageEvent(
   tx: RuleTx,
   applicationId: string,

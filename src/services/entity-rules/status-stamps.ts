@@ -4,9 +4,9 @@ import type { EntityRule } from "./rule.js";
 /**
  * Invoices: paying one stamps `paid_at`; leaving `paid` clears it. Settling (paying, voiding or
  * deleting) the account's last pending invoice releases the full exports waiting for payment
- * (SPEC §2.2) in the same transaction, so the answer to the PATCH already sees them `queued`.
- * A new pending invoice does not stop exports already queued or running: the gate is on the
- * request.
+ * (docs/EXPORTS.md#the-full-data-export) in the same transaction, so the answer to the PATCH
+ * already sees them `queued`. A new pending invoice does not stop exports already queued or
+ * running: the gate is on the request.
  */
 export const invoiceRule: EntityRule = {
   defaulted: ["status"],
@@ -42,7 +42,9 @@ export const taskRule: EntityRule = {
   },
 };
 
-/** Client contacts: every status change is kept (SPEC §1 "status changes"). */
+/**
+ * Client contacts: every status change is kept (docs/ARCHITECTURE.md#data-model "status changes").
+ */
 export const clientContactRule: EntityRule = {
   defaulted: ["status"],
   async defaults() {

@@ -6,8 +6,8 @@ type Artifact = PresentedRun["artifacts"][number];
 
 /**
  * A download link for one export file: its name, size, and SHA-256 for whoever checks it. The
- * link is the signed `/downloads/…` URL (SPEC §5), minted for the signed-in user, so every
- * download is audited; `rel=noreferrer` keeps it out of any Referer.
+ * link is the signed `/downloads/…` URL (docs/EXPORTS.md#links-and-downloads), minted for the
+ * signed-in user, so every download is audited; `rel=noreferrer` keeps it out of any Referer.
  */
 export function downloadLink(a: Artifact, label?: string, opts: { button?: boolean } = {}): SafeHtml {
   if (!a.download_url) return html`<span class="muted">${a.file_name} (no link)</span>`;

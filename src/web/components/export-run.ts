@@ -9,7 +9,10 @@ import type { WebDeps } from "../web-types.js";
 /** An export run as the pages show it: the API's presentation, links minted for the signed-in user. */
 export type PresentedRun = ReturnType<typeof presentExportRun>;
 
-/** Presents runs for the session's user (download links are minted for them, SPEC §5). */
+/**
+ * Presents runs for the session's user (download links are minted for them,
+ * docs/EXPORTS.md#links-and-downloads).
+ */
 export function presentRuns(
   deps: Pick<WebDeps, "links" | "clock">,
   request: FastifyRequest,

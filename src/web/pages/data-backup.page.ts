@@ -13,7 +13,7 @@ const DONE: Record<string, string> = {
   saved: "Saved.",
 };
 
-/** Settings › Data Backup (SPEC §2.1). */
+/** Settings › Data Backup (docs/EXPORTS.md#the-monthly-backup). */
 export function dataBackupPage(
   v: BackupView,
   opts: { csrf: string; done?: string | undefined; error?: string },

@@ -26,13 +26,16 @@ const DONE: Record<string, string> = {
   revoked: "The export's links are revoked. They now answer Access denied, and its files will be deleted.",
 };
 
-/** The part of a full export that holds the links to the others (SPEC §2.2). */
+/**
+ * The part of a full export that holds the links to the others
+ * (docs/EXPORTS.md#the-full-data-export).
+ */
 const MASTER_PART = "master";
 
 /**
- * Settings › Data Export (SPEC §2.2): what the full export is, a button to request one, the
- * latest one (waiting for payment, on its way, ready with its master CSV link, revoked, expired
- * or failed) and the older ones.
+ * Settings › Data Export (docs/EXPORTS.md#the-full-data-export): what the full export is, a button
+ * to request one, the latest one (waiting for payment, on its way, ready with its master CSV link,
+ * revoked, expired or failed) and the older ones.
  */
 export function dataExportPage(
   v: DataExportView,
@@ -80,7 +83,10 @@ ${run.state === "failed" ? notice("error", html`This export failed: ${run.error 
 ${run.state === "succeeded" || run.state === "expired" ? finishedExport(run, v, csrf) : ""}`;
 }
 
-/** SPEC §2.2: a request made while an invoice is pending waits, and says what it waits for. */
+/**
+ * docs/EXPORTS.md#the-full-data-export: a request made while an invoice is pending waits, and says
+ * what it waits for.
+ */
 function awaitingPayment(run: PresentedRun): SafeHtml {
   const invoices = run.pending_invoices;
   return notice(

@@ -21,8 +21,9 @@ const DONE: Record<string, string> = {
 };
 
 /**
- * Settings › Snapshots (SPEC §2.3, §3): what the snapshot is for (machines: re-import, other
- * tools), a button to request one, and every snapshot with its state, size, link and expiry.
+ * Settings › Snapshots (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#integrity): what the snapshot
+ * is for (machines: re-import, other tools), a button to request one, and every snapshot with its
+ * state, size, link and expiry.
  */
 export function snapshotsPage(
   v: SnapshotsView,

@@ -12,9 +12,10 @@ const PATH = "/settings/audit-log";
 const PAGE_SIZE = 50;
 
 /**
- * Settings › Audit log: an audit view of exports, downloads, backups, tokens and sign-ins (SPEC
- * §5), newest first, 50 at a time. Always the session's account only (tenant isolation); the
- * "Older" cursor is the id of the last row shown (UUIDv7: id order is time order).
+ * Settings › Audit log: an audit view of exports, downloads, backups, tokens and sign-ins
+ * (docs/EXPORTS.md#links-and-downloads), newest first, 50 at a time. Always the session's account
+ * only (tenant isolation); the "Older" cursor is the id of the last row shown (UUIDv7: id order is
+ * time order).
  */
 export function registerAuditLogPages(app: App, deps: WebDeps): void {
   app.get(PATH, { config: { web: "admin" } }, async (request, reply) => {

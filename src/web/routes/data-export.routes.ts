@@ -14,9 +14,10 @@ import type { WebDeps } from "../web-types.js";
 const LIST_LIMIT = 25;
 
 /**
- * Settings › Data Export (SPEC §2.2): request a full export, follow it (waiting for payment,
- * running), download its master CSV, revoke its links. Owners and admins only (SPEC §5); the
- * same ExportService as the API, so requests join a running export and are audited alike.
+ * Settings › Data Export (docs/EXPORTS.md#the-full-data-export): request a full export, follow it
+ * (waiting for payment, running), download its master CSV, revoke its links. Owners and admins only
+ * (docs/EXPORTS.md#links-and-downloads); the same ExportService as the API, so requests join a
+ * running export and are audited alike.
  */
 export function registerDataExportPages(app: App, deps: WebDeps): void {
   const render = async (request: FastifyRequest, extra: { done?: string; error?: string }) => {

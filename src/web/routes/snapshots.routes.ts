@@ -12,9 +12,10 @@ import type { WebDeps } from "../web-types.js";
 const LIST_LIMIT = 50;
 
 /**
- * Settings › Snapshots (SPEC §2.3): request a snapshot and download it. Owners and admins only
- * (SPEC §5); the same ExportService as the API, so requests join a running snapshot and are
- * audited alike. A snapshot is never held by a pending invoice (only the full export is).
+ * Settings › Snapshots (docs/EXPORTS.md#the-snapshot): request a snapshot and download it. Owners
+ * and admins only (docs/EXPORTS.md#links-and-downloads); the same ExportService as the API, so
+ * requests join a running snapshot and are audited alike. A snapshot is never held by a pending
+ * invoice (only the full export is).
  */
 export function registerSnapshotPages(app: App, deps: WebDeps): void {
   const render = async (request: FastifyRequest, extra: { done?: string; error?: string }) => {

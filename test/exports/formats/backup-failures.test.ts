@@ -1,8 +1,9 @@
 /**
- * The backup under failure (RELIABILITY 6.6–6.8): what is not fatal (a CV missing or of the
- * wrong size) is warned about and left out; what is (a storage read error, a stream dying
- * half-way, a failed upload, an abort) rejects the write with the cause, leaving no unhandled
- * rejection behind. Real database and local blob store; failures are injected around them.
+ * The backup under failure (docs/EXPORTS.md#integrity, docs/EXPORTS.md#export-runs): what is not
+ * fatal (a CV missing or of the wrong size) is warned about and left out; what is (a storage read
+ * error, a stream dying half-way, a failed upload, an abort) rejects the write with the cause,
+ * leaving no unhandled rejection behind. Real database and local blob store; failures are injected
+ * around them.
  */
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,7 @@
 /**
- * The monthly backup (SPEC §2.1) on a seeded account with hostile data, opened the way a user's
- * tools open it: Info-ZIP, Python zipfile, the sheet XML. Real database, real blob store.
+ * The monthly backup (docs/EXPORTS.md#the-monthly-backup) on a seeded account with hostile data,
+ * opened the way a user's tools open it: Info-ZIP, Python zipfile, the sheet XML. Real database,
+ * real blob store.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -49,7 +50,8 @@ describe.each(DIALECTS)("backup format on %s", (dialect) => {
       .orderBy("id")
       .execute();
     const withCv = [...new Set(apps.map((a) => a.person_id))].filter((p) => cvs.has(p)).sort();
-    // A deleted candidate (delete is permanent, SPEC §1) and a CV lost from storage.
+    // A deleted candidate (delete is permanent, docs/ARCHITECTURE.md#data-model) and a CV lost from
+    // storage.
     const gone = withCv[withCv.length - 1]!;
     deletedPerson = { id: gone, sha: cvs.get(gone)!.sha256 };
     await fx.services.entities.delete({ accountId: fx.accountId, actor: SYSTEM_ACTOR }, "persons", gone);
@@ -111,7 +113,7 @@ describe.each(DIALECTS)("backup format on %s", (dialect) => {
     expect(entries.every((e) => e.flag_bits & 0x800 || /^[\x20-\x7e]*$/.test(e.name))).toBe(true);
   });
 
-  it("the sheet: SPEC header, one row per application or lone person, no formulas", async () => {
+  it("the sheet: the report's header, one row per application or lone person, no formulas", async () => {
     expect(sheet.header.slice(0, BASE_COLUMNS.length)).toEqual([
       ...["Candidate ID", "Candidate Name", "Candidate Email", "Candidate Phone", "Source Type", "Source"],
       ...["Referrer", "Archived?", "Opening ID", "Opening Title", "Stage", "Status", "Decision Reason"],

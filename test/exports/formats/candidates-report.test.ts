@@ -1,6 +1,7 @@
 /**
- * The Candidates Excel Report (SPEC §2.4): every cell checked against the database, read back
- * from the .xlsx the endpoint streams. Real database and blob store, seeded with hostile data.
+ * The Candidates Excel Report (docs/EXPORTS.md#the-candidates-excel-report): every cell checked
+ * against the database, read back from the .xlsx the endpoint streams. Real database and blob
+ * store, seeded with hostile data.
  */
 import fs from "node:fs";
 import path from "node:path";

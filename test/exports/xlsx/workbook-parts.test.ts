@@ -10,7 +10,7 @@ import {
 } from "../../../src/exports/xlsx/workbook-parts.js";
 import { assertWellFormed, MemoryZip } from "./helpers.js";
 
-/** Excel's rules (RELIABILITY 1.11 anchors). */
+/** Excel's rules (docs/EXPORTS.md#spreadsheet-cells). */
 function assertValidSheetName(n: string): void {
   expect(n.length).toBeGreaterThanOrEqual(1);
   expect(n.length).toBeLessThanOrEqual(31);
@@ -19,7 +19,7 @@ function assertValidSheetName(n: string): void {
   expect(n.toLowerCase()).not.toBe("history");
 }
 
-describe("sheetName (RELIABILITY 1.11)", () => {
+describe("sheetName (docs/EXPORTS.md#spreadsheet-cells)", () => {
   it.each([
     ["Q1/Q2: [Sales]*", "Q1_Q2_ _Sales__"],
     ["A".repeat(40), "A".repeat(31)],

@@ -1,8 +1,8 @@
 /**
- * The monthly backup (SPEC §2.1, the "Trakstar" format): one zip holding exactly
- * `Candidates.xlsx` (the Candidates Excel Report of §2.4, cell for cell) and `Resumes/`
- * (`Resumes/<Job opening>/<Stage>/<file>` per application with a CV, `Resumes/others/<file>`
- * for persons without application).
+ * The monthly backup (docs/EXPORTS.md#the-monthly-backup, the "Trakstar" format): one zip holding
+ * exactly `Candidates.xlsx` (docs/EXPORTS.md#the-candidates-excel-report, cell for cell) and
+ * `Resumes/` (`Resumes/<Job opening>/<Stage>/<file>` per application with a CV,
+ * `Resumes/others/<file>` for persons without application).
  *
  * One pass over the report rows: each row's CV is streamed into the outer zip as it comes while
  * the row goes into a sheet written to a temp file; the finished workbook is added last. The
@@ -63,8 +63,9 @@ async function writeEntries(
   rows: AsyncIterable<CandidateReportRow>,
   total: number,
 ): Promise<void> {
-  // An explicit `Resumes/` entry, so the root holds both items of §2.1 even when no one has a
-  // CV. Deeper folders are implied by the file names, as every unzip tool creates them.
+  // An explicit `Resumes/` entry, so the root holds both items of
+  // docs/EXPORTS.md#the-monthly-backup even when no one has a CV. Deeper folders are implied by the
+  // file names, as every unzip tool creates them.
   await zip.addDirectory(`${RESUMES_DIR}/`);
 
   const sheetPath = path.join(ctx.tmpDir, BACKUP_SHEET_FILE);

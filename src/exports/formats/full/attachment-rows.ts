@@ -1,8 +1,9 @@
 /**
  * `Attachments.csv` of the Data Files zip: one row per attachment of the account, naming the zip
- * part that holds its file and the path inside it (SPEC §2.2: "each file's path in it is a column
- * of `Attachments.csv`"). Internal CVs (`internal_cv` on a person) are in the Internal CVs zip,
- * every other file in the Attachments zip; each file is in exactly one of them.
+ * part that holds its file and the path inside it (docs/EXPORTS.md#the-full-data-export: "each
+ * file's path in it is a column of `Attachments.csv`"). Internal CVs (`internal_cv` on a person)
+ * are in the Internal CVs zip, every other file in the Attachments zip; each file is in exactly one
+ * of them.
  */
 import type { CsvValue } from "../../csv/csv-dialect.js";
 

@@ -1,8 +1,9 @@
 /**
- * Columns and rows of `Candidates.csv` (SPEC §2.2): one row per person, contact points and links
- * joined with "; " (primary first), work history and education as short readable lines, the
- * paths of the person's CVs inside the Internal CVs zip, then one column per person custom field
- * (labelled and formatted like the other tables' custom fields, see tables/custom-fields.ts).
+ * Columns and rows of `Candidates.csv` (docs/EXPORTS.md#the-full-data-export): one row per person,
+ * contact points and links joined with "; " (primary first), work history and education as short
+ * readable lines, the paths of the person's CVs inside the Internal CVs zip, then one column per
+ * person custom field (labelled and formatted like the other tables' custom fields, see
+ * tables/custom-fields.ts).
  */
 import type { CsvValue } from "../../csv/csv-dialect.js";
 import type { CandidateBatch, EducationRecord, PersonRecord, WorkRecord } from "./candidate-batch.js";

@@ -1,8 +1,9 @@
 /**
- * The Data Files zip (SPEC §2.2 part 1): the ten CSVs in file-name order, then `manifest.json`
- * (SPEC §3) with each CSV's row count, size and SHA-256, the two file zips' sizes and hashes, and
- * the files that could not be read. `Attachments.csv` and `Candidates.csv` come from temp files
- * written by the file passes; the other eight are streamed from the snapshot as they are zipped.
+ * The Data Files zip (docs/EXPORTS.md#the-full-data-export part 1): the ten CSVs in file-name
+ * order, then `manifest.json` (docs/EXPORTS.md#integrity) with each CSV's row count, size and
+ * SHA-256, the two file zips' sizes and hashes, and the files that could not be read.
+ * `Attachments.csv` and `Candidates.csv` come from temp files written by the file passes; the other
+ * eight are streamed from the snapshot as they are zipped.
  */
 import fs from "node:fs";
 import { Readable } from "node:stream";

@@ -1,5 +1,5 @@
 /**
- * Entry names of the Attachments and Internal CVs zips (SPEC §7; RELIABILITY 1.13–1.17): a folder
+ * Entry names of the Attachments and Internal CVs zips (docs/EXPORTS.md#zip-entry-names): a folder
  * per record, `<Record name> (<record id>)`, holding that record's files under their uploaded
  * names made safe and unique in the folder (`cv.pdf`, `cv (2).pdf` in upload order). The id makes
  * every folder unique and stable across runs even when two candidates share a name; the name

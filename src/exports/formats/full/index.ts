@@ -1,5 +1,6 @@
 /**
- * The full data export (SPEC §2.2, the "Recruitly" format): three parts and a master CSV.
+ * The full data export (docs/EXPORTS.md#the-full-data-export, the "Recruitly" format): three parts
+ * and a master CSV.
  *
  * 1. Internal CVs zip — one pass over persons also writes `Candidates.csv` and the CV rows of
  *    `Attachments.csv` to temp files (candidates-pass.ts);

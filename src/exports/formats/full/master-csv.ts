@@ -1,7 +1,8 @@
 /**
- * The master CSV (SPEC §2.2): one row per part of the full export with its file name, size,
- * SHA-256, its own signed link and the link's expiry (ISO 8601 with the account's UTC offset).
- * It is what the requester's email links to; a human-facing CSV (BOM, CRLF, formula escaping).
+ * The master CSV (docs/EXPORTS.md#the-full-data-export): one row per part of the full export with
+ * its file name, size, SHA-256, its own signed link and the link's expiry (ISO 8601 with the
+ * account's UTC offset). It is what the requester's email links to; a human-facing CSV (BOM, CRLF,
+ * formula escaping).
  */
 import { Readable } from "node:stream";
 import { isoWithOffset } from "../../../domain/local-time.js";

@@ -1,7 +1,7 @@
 /**
- * A stored value as a snapshot CSV field (SPEC §2.3: "values never altered for spreadsheets").
- * Text, JSON, timestamps and dates are written exactly as the database returns them — both
- * dialects return ISO 8601 UTC instants (`2026-11-24T09:00:00.000Z`) and `YYYY-MM-DD` dates
+ * A stored value as a snapshot CSV field (docs/EXPORTS.md#the-snapshot: "values never altered for
+ * spreadsheets"). Text, JSON, timestamps and dates are written exactly as the database returns them
+ * — both dialects return ISO 8601 UTC instants (`2026-11-24T09:00:00.000Z`) and `YYYY-MM-DD` dates
  * (`db/create-db.ts`) — booleans as `true`/`false` (the machine dialect), numbers in JavaScript's
  * shortest round-trip form, NULL as NULL (an empty unquoted field; `""` is the empty string).
  */

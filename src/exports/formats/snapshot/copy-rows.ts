@@ -1,8 +1,9 @@
 /**
- * PostgreSQL's fast path for a snapshot CSV (PERFORMANCE.md: ≥ 0.7× `COPY … TO STDOUT CSV`): the
- * file's rows as `COPY (SELECT …) TO STDOUT (FORMAT csv)` on the snapshot's own connection, each
- * column spelled in SQL exactly as `cell-value.ts` + the machine dialect spell it in JavaScript —
- * the same rows, order and bytes as `fileRows` (a test compares the two on hostile data):
+ * PostgreSQL's fast path for a snapshot CSV (docs/BENCHMARKS.md#goals: ≥ 0.7× `COPY … TO STDOUT
+ * CSV`): the file's rows as `COPY (SELECT …) TO STDOUT (FORMAT csv)` on the snapshot's own
+ * connection, each column spelled in SQL exactly as `cell-value.ts` + the machine dialect spell it
+ * in JavaScript — the same rows, order and bytes as `fileRows` (a test compares the two on hostile
+ * data):
  *
  * - text, ids, JSON, integers: as stored (bigint's digits are what `Number` → `String` gives below
  *   2^53, which every bigint column is: cents and byte sizes);

@@ -1,8 +1,9 @@
 /**
- * The snapshot's CSVs (SPEC §2.3, §7 machine-facing CSV): every file of the layout, in path order,
- * each DEFLATEd and streamed from the snapshot as it is zipped — header = the layout's column
- * names, then one record per row — while its bytes are hashed and counted for `datapackage.json`
- * and `manifest.json`. One file is read at a time, one query at a time.
+ * The snapshot's CSVs (docs/EXPORTS.md#the-snapshot, docs/EXPORTS.md#names-and-cells machine-facing
+ * CSV): every file of the layout, in path order, each DEFLATEd and streamed from the snapshot as it
+ * is zipped — header = the layout's column names, then one record per row — while its bytes are
+ * hashed and counted for `datapackage.json` and `manifest.json`. One file is read at a time, one
+ * query at a time.
  */
 
 import { Readable } from "node:stream";

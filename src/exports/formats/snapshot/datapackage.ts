@@ -1,11 +1,12 @@
 /**
- * `datapackage.json` (SPEC §2.3): the snapshot described as a Frictionless Tabular Data Package
- * (specs.frictionlessdata.io v1: data-package, tabular-data-resource, table-schema, csv-dialect),
- * so generic tools can load and validate every CSV: one resource per CSV with its size, SHA-256,
- * dialect and schema (field types, required and enumerated values, primary and foreign keys).
+ * `datapackage.json` (docs/EXPORTS.md#the-snapshot): the snapshot described as a Frictionless
+ * Tabular Data Package (specs.frictionlessdata.io v1: data-package, tabular-data-resource,
+ * table-schema, csv-dialect), so generic tools can load and validate every CSV: one resource per
+ * CSV with its size, SHA-256, dialect and schema (field types, required and enumerated values,
+ * primary and foreign keys).
  *
  * Built from the layout and each CSV's measured size and hash only — never from the data — so the
- * same data gives the same bytes (RELIABILITY 5.6); keys are written in a fixed order.
+ * same data gives the same bytes (docs/EXPORTS.md#integrity); keys are written in a fixed order.
  */
 import type { ColumnType, TableName } from "../../../db/schema/index.js";
 import { accountSlug } from "../../file-name.js";
@@ -22,7 +23,10 @@ export interface DatapackageInput {
   measured: ReadonlyMap<string, ManifestFile>;
 }
 
-/** The CSV dialect of every resource (SPEC §7 machine-facing CSV: RFC 4180, CRLF, no BOM). */
+/**
+ * The CSV dialect of every resource (docs/EXPORTS.md#names-and-cells machine-facing CSV: RFC 4180,
+ * CRLF, no BOM).
+ */
 export const SNAPSHOT_CSV_DIALECT = {
   delimiter: ",",
   lineTerminator: "\r\n",

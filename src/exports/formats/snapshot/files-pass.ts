@@ -1,12 +1,14 @@
 /**
- * The snapshot's `files/` (SPEC §2.3): the bytes of every attachment of the account, whatever it
- * is attached to, at `files/<attachment id>/<safe file name>`, in attachment id order, STOREd
- * (CVs and documents are compressed already) with the row's `size_bytes` declared up front.
+ * The snapshot's `files/` (docs/EXPORTS.md#the-snapshot): the bytes of every attachment of the
+ * account, whatever it is attached to, at `files/<attachment id>/<safe file name>`, in attachment
+ * id order, STOREd (CVs and documents are compressed already) with the row's `size_bytes` declared
+ * up front.
  *
  * The copy is every format's (`copyFiles`): files are opened a few ahead, their size checked in
  * storage before the entry starts; a file missing from storage or of another size is left out
- * with a warning and listed in the manifest (SPEC §3: never fatal, never silent), and its row's
- * `path` is then empty. Any other storage error rejects, and the job layer retries the export.
+ * with a warning and listed in the manifest (docs/EXPORTS.md#integrity: never fatal, never silent),
+ * and its row's `path` is then empty. Any other storage error rejects, and the job layer retries
+ * the export.
  */
 import type { ExportContext } from "../../export-format.js";
 import { copyFiles } from "../../files/copy-files.js";

@@ -1,15 +1,15 @@
 /**
- * The snapshot (SPEC §2.3, the "Stardex" format): one zip holding every record of the account
- * as machine-facing CSVs, one folder per entity, the attachments' bytes, `datapackage.json`
- * and `manifest.json`. The layout — which CSV holds which rows and columns — is `layout.ts`,
- * shared with `hirevault verify` and `hirevault import`.
+ * The snapshot (docs/EXPORTS.md#the-snapshot, the "Stardex" format): one zip holding every record
+ * of the account as machine-facing CSVs, one folder per entity, the attachments' bytes,
+ * `datapackage.json` and `manifest.json`. The layout — which CSV holds which rows and columns — is
+ * `layout.ts`, shared with `hirevault verify` and `hirevault import`.
  *
  * Entries, in order:
  * 1. `files/<attachment id>/<name>` — every attachment's bytes (files-pass.ts);
  * 2. every CSV of the layout in path order (csv-files.ts), with the `path` of each attachment
  *    row empty when its file could not be read in step 1;
  * 3. `datapackage.json` (needs every CSV's size and hash);
- * 4. `manifest.json`, last (SPEC §3).
+ * 4. `manifest.json`, last (docs/EXPORTS.md#integrity).
  *
  * The zip is streamed to storage as it is written; the only state kept is the ids of the files
  * left out and, in a temp file, why. Progress is counted in rows and files, the total taken from

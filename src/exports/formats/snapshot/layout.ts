@@ -1,10 +1,10 @@
 /**
- * The snapshot's layout (SPEC §2.3): which CSV file of the zip holds which rows and columns.
- * The writer, `datapackage.json`, `hirevault verify` and `hirevault import` all read this one
- * description, so a file can never be written one way and read another.
+ * The snapshot's layout (docs/EXPORTS.md#the-snapshot): which CSV file of the zip holds which rows
+ * and columns. The writer, `datapackage.json`, `hirevault verify` and `hirevault import` all read
+ * this one description, so a file can never be written one way and read another.
  *
  * Derived from the catalog's export classification (`src/db/schema`), with three splits the
- * SPEC asks for:
+ * snapshot needs (docs/EXPORTS.md#the-snapshot):
  * - custom field values are filed under the entity they belong to
  *   (`companies/custom_field_values.csv`, `persons/…`, `jobs/…`, `deals/…`, `clientContacts/…`);
  * - attachments on companies are `companies/documents.csv`, all others `files/attachments.csv`;
@@ -177,11 +177,12 @@ export function rowBelongs(file: SnapshotFile, row: Record<string, unknown>): bo
 
 /**
  * Zip entry of an attachment's bytes: `files/<attachment id>/<file name>`, the name made safe
- * (SPEC §7) and cut (on a grapheme boundary, keeping its extension) so that the whole path stays
- * within MAX_ENTRY_PATH_BYTES for Windows extraction: 157 bytes of name after a UUID folder. The
- * id folder keeps entries unique whatever the names, and the path depends on the row alone, so it
- * is the same in every run. Readers take the path from the row's `path` column, never from this
- * function, so snapshots written with longer names (before the budget) still verify and import.
+ * (docs/EXPORTS.md#names-and-cells) and cut (on a grapheme boundary, keeping its extension) so that
+ * the whole path stays within MAX_ENTRY_PATH_BYTES for Windows extraction: 157 bytes of name after
+ * a UUID folder. The id folder keeps entries unique whatever the names, and the path depends on the
+ * row alone, so it is the same in every run. Readers take the path from the row's `path` column,
+ * never from this function, so snapshots written with longer names (before the budget) still verify
+ * and import.
  */
 export function attachmentEntryPath(attachmentId: string, fileName: string): string {
   const folder = `${FILES_DIR}/${safeSegment(attachmentId)}/`;

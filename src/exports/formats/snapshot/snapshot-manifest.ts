@@ -1,5 +1,5 @@
 /**
- * The snapshot's `manifest.json` (SPEC §3, RELIABILITY 5.1): format and version, app version, the
+ * The snapshot's `manifest.json` (docs/EXPORTS.md#integrity): format and version, app version, the
  * account (with its time zone, which an import restores), the snapshot time, each CSV's row count
  * and the table its rows are of, size and SHA-256 of every CSV and of `datapackage.json`, a total
  * for the attachments' bytes under `files/`, and every file that could not be read.
@@ -7,7 +7,8 @@
  * The attachments' bytes are not listed one by one: each is checked against its row's
  * `size_bytes` and `sha256` (in `companies/documents.csv` and `files/attachments.csv`, whose own
  * hashes are here), which keeps the manifest small at a million files. Keys are built in a fixed
- * order and lists are in zip order, so the same data gives the same bytes (RELIABILITY 5.6).
+ * order and lists are in zip order, so the same data gives the same bytes
+ * (docs/EXPORTS.md#integrity).
  */
 import type { Readable } from "node:stream";
 import { APP_VERSION } from "../../../app-version.js";

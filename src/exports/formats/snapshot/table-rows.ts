@@ -1,6 +1,6 @@
 /**
- * The rows of one snapshot CSV (SPEC §2.3), read from the run's read snapshot in keyset batches:
- * the rows of the file's table in the account, matching its row filter, by id.
+ * The rows of one snapshot CSV (docs/EXPORTS.md#the-snapshot), read from the run's read snapshot in
+ * keyset batches: the rows of the file's table in the account, matching its row filter, by id.
  *
  * Each page is `account_id = ? AND id > ? [AND <filter>] ORDER BY id LIMIT n`, which the
  * `(account_id, id)` index every table has answers in order, stopping after `n` rows: the shape

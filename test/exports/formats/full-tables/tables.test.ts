@@ -1,8 +1,8 @@
 /**
- * What every query-backed table of the Data Files zip owes (SPEC §2.2, §7, RELIABILITY §1): one row
- * per row of its source table, ids unique and all of them, in id order, a well-formed human CSV
- * (BOM, CRLF, RFC 4180, formula escaping), no secret, nothing of another account, and the same
- * bytes whatever the batch size.
+ * What every query-backed table of the Data Files zip owes (docs/EXPORTS.md#the-full-data-export,
+ * docs/EXPORTS.md#names-and-cells): one row per row of its source table, ids unique and all of
+ * them, in id order, a well-formed human CSV (BOM, CRLF, RFC 4180, formula escaping), no secret,
+ * nothing of another account, and the same bytes whatever the batch size.
  */
 import fs from "node:fs";
 import { sql } from "kysely";

@@ -17,7 +17,8 @@ export interface OpenedCsvTable {
 }
 
 /**
- * One CSV of the full data export's Data Files zip (SPEC §2.2), e.g. `Jobs.csv`.
+ * One CSV of the full data export's Data Files zip (docs/EXPORTS.md#the-full-data-export), e.g.
+ * `Jobs.csv`.
  *
  * Human-facing: headers in Title Case words ("Job ID", "Created At"), relations as ids of the other
  * files ("Company ID" → `Companies.csv` "Company ID"), timestamps as stored (ISO 8601 UTC), booleans

@@ -1,6 +1,7 @@
 /**
- * The tables of the full data export's Data Files zip written from plain queries (SPEC §2.2).
- * `Attachments.csv` and `Candidates.csv` are not here: they are written while files are zipped.
+ * The tables of the full data export's Data Files zip written from plain queries
+ * (docs/EXPORTS.md#the-full-data-export). `Attachments.csv` and `Candidates.csv` are not here: they
+ * are written while files are zipped.
  */
 import { auditLogsTable } from "./audit-logs.table.js";
 import { companiesTable } from "./companies.table.js";

@@ -7,7 +7,10 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../../../db/schema/index.js";
 import { ownRows } from "../../../own-rows.js";
 
-/** Separator of list values inside one cell (SPEC §2.2 tables: lists joined with "; "). */
+/**
+ * Separator of list values inside one cell (docs/EXPORTS.md#the-full-data-export tables: lists
+ * joined with "; ").
+ */
 export const LIST_SEPARATOR = "; ";
 
 /** A list as one cell: values joined with "; ", or an empty cell for no value. */
